@@ -1,0 +1,43 @@
+package dev.recur.kernel.vector;
+
+import dev.recur.kernel.Activations;
+import dev.recur.kernel.Backend;
+import dev.recur.kernel.Gemm;
+import dev.recur.kernel.Norms;
+import dev.recur.kernel.Reductions;
+import dev.recur.kernel.scalar.ScalarBackend;
+
+/**
+ * Kernels on the Vector API ({@code jdk.incubator.vector}), species chosen once at the platform's
+ * preferred width (16 float lanes with AVX-512). Loaded reflectively by {@link dev.recur.kernel.Backends}
+ * so that the scalar path never loads Vector API classes.
+ */
+public final class VectorBackend implements Backend {
+    // Placeholders delegate to the scalar twins until each vector kernel lands.
+    private final ScalarBackend scalar = new ScalarBackend();
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public Gemm gemm() {
+        return scalar.gemm();
+    }
+
+    @Override
+    public Activations activations() {
+        return scalar.activations();
+    }
+
+    @Override
+    public Reductions reductions() {
+        return scalar.reductions();
+    }
+
+    @Override
+    public Norms norms() {
+        return scalar.norms();
+    }
+}

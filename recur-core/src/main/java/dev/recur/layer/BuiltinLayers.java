@@ -1,0 +1,13 @@
+package dev.recur.layer;
+
+/**
+ * Every built-in layer, registered by name. A layer family adds one line here (its own
+ * {@code register} method), which is all it takes to use it from model specs and the CLI.
+ */
+final class BuiltinLayers {
+    private BuiltinLayers() {}
+
+    static void registerAll() {
+        // Families register here as they land, e.g. dev.recur.rnn.ClassicLayers.register();
+    }
+}
