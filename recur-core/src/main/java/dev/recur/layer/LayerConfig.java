@@ -125,6 +125,37 @@ public final class LayerConfig {
         }
     }
 
+    /** The config as JSON values, for model files: {@code {"name", "input_size", "hidden_size", "options"}}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("input_size", (long) inputSize);
+        m.put("hidden_size", (long) hiddenSize);
+        m.put("options", new LinkedHashMap<String, Object>(options));
+        return m;
+    }
+
+    /** Reads {@link #toJson()}'s form; {@code source} names the file for errors. */
+    public static LayerConfig fromJson(Map<String, Object> m, String source) {
+        String name = dev.recur.io.json.JsonValues.string(m, "name", source);
+        long in = dev.recur.io.json.JsonValues.integer(m, "input_size", source);
+        long hidden = dev.recur.io.json.JsonValues.integer(m, "hidden_size", source);
+        if (in <= 0 || in > Integer.MAX_VALUE || hidden <= 0 || hidden > Integer.MAX_VALUE) {
+            throw new dev.recur.io.FormatException(source, "layer " + name + ": sizes out of range: input " + in + ", hidden " + hidden);
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        Object o = m.get("options");
+        if (o != null) {
+            dev.recur.io.json.JsonValues.object(o, source, "options").forEach((k, v) -> {
+                if (v instanceof Map || v instanceof java.util.List || v == null) {
+                    throw new dev.recur.io.FormatException(source, "layer " + name + ": option " + k + " must be a scalar");
+                }
+                options.put(k, String.valueOf(v));
+            });
+        }
+        return new LayerConfig(name, (int) in, (int) hidden, options);
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append('(').append(inputSize).append(" -> ").append(hiddenSize);
