@@ -1,15 +1,57 @@
 package dev.recur.cli;
 
+import dev.recur.RecurException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code recur} command: parses arguments and delegates to one class per subcommand. */
+import java.io.PrintWriter;
+
+/**
+ * The {@code recur} command: parses arguments and delegates to one class per subcommand.
+ * User errors ({@link RecurException}, bad arguments) print one line and exit with code 2;
+ * anything else is a bug and keeps its stack trace.
+ */
 @Command(name = "recur", mixinStandardHelpOptions = true, version = "recur 0.1.0",
         description = "Recurrent sequence models for the JVM.",
         subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** Exit code for a user error: bad input, bad option, bad file. */
+    public static final int USER_ERROR = 2;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof RecurException) {
+                PrintWriter err = cmd.getErr();
+                err.println("recur: " + ex.getMessage());
+                err.flush();
+                return USER_ERROR;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("recur: " + ex.getMessage());
+            err.println("(see: recur " + commandPath(ex.getCommandLine()) + "--help)");
+            err.flush();
+            return USER_ERROR;
+        });
+        return cl;
+    }
+
+    private static String commandPath(CommandLine cl) {
+        StringBuilder sb = new StringBuilder();
+        for (CommandLine c = cl; c.getParent() != null; c = c.getParent()) sb.insert(0, c.getCommandName() + " ");
+        return sb.toString();
     }
 
     @Override
