@@ -1,0 +1,50 @@
+package dev.recur.linear;
+
+import dev.recur.kernel.Backends;
+
+import java.util.Arrays;
+
+/**
+ * The dense building blocks of the chunkwise forms: row-major GEMMs on the active backend and bulk
+ * exponentials. Chunk products are small (chunk × head dim), so the wrappers skip empty products
+ * instead of handing zero sizes to the kernel.
+ */
+final class Blas {
+    private Blas() {}
+
+    /** {@code C = alpha op(A) op(B) + beta C} (row-major, leading dimensions as in BLAS). */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (beta == 0f) {
+                for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            } else if (beta != 1f) {
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * ldc + j] *= beta;
+            }
+            return;
+        }
+        Backends.active().gemm().sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** {@code x[off, off+n) = exp(x[off, off+n))} in place. */
+    static void expInPlace(float[] x, int off, int n) {
+        if (n > 0) Backends.active().activations().exp(x, off, x, off, n);
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    /** {@code y[yOff..] += alpha * x[xOff..]} over n elements. */
+    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    static void scale(float alpha, float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] *= alpha;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.recur.linear;
+
+/**
+ * Float64 references of the linear-attention cores, written step by step from the papers'
+ * recurrences, on the same flattened time-major layouts as the float32 ops:
+ * per-token tensors {@code (T, B, H, width)}, states {@code (B, H, dk, dv)}. Steps at or past a
+ * sequence's length produce zero outputs and leave its state alone.
+ */
+final class CoreReference {
+    private CoreReference() {}
+
+    static int len(int[] lengths, int b, int T) {
+        return lengths == null ? T : lengths[b];
+    }
+
+    /** GLA: S_t = diag(exp g_t) S_{t−1} + k_t v_tᵀ, o_t = S_tᵀ q_t. Returns {o, S_T}. */
+    static double[][] gla(double[] q, double[] k, double[] v, double[] g, double[] s0,
+                          int T, int B, int H, int dk, int dv, int[] lengths) {
+        double[] o = new double[T * B * H * dv], last = new double[B * H * dk * dv];
+        for (int b = 0; b < B; b++) {
+            for (int h = 0; h < H; h++) {
+                double[] S = new double[dk * dv];
+                if (s0 != null) System.arraycopy(s0, (b * H + h) * dk * dv, S, 0, dk * dv);
+                for (int t = 0; t < len(lengths, b, T); t++) {
+                    int kx = ((t * B + b) * H + h) * dk, vx = ((t * B + b) * H + h) * dv;
+                    for (int i = 0; i < dk; i++) {
+                        double a = Math.exp(g[kx + i]);
+                        for (int j = 0; j < dv; j++) S[i * dv + j] = a * S[i * dv + j] + k[kx + i] * v[vx + j];
+                    }
+                    for (int j = 0; j < dv; j++) {
+                        double sum = 0;
+                        for (int i = 0; i < dk; i++) sum += S[i * dv + j] * q[kx + i];
+                        o[vx + j] = sum;
+                    }
+                }
+                System.arraycopy(S, 0, last, (b * H + h) * dk * dv, dk * dv);
+            }
+        }
+        return new double[][] {o, last};
+    }
+}
