@@ -38,4 +38,43 @@ final class CoreReference {
         }
         return new double[][] {o, last};
     }
+
+    /**
+     * The (gated) delta rule with nh Householder steps per token: for each position p = (t, j),
+     * S ← a_p (I − β_p k_p k_pᵀ) S + β_p k_p v_pᵀ with a_p = exp(g_t) at j = 0 (1 when ungated or
+     * j > 0); o_t = Sᵀ q_t after the token's last step. Layouts: q (T,B,H,dk), k (T,B,H,nh,dk),
+     * v (T,B,H,nh,dv), β (T,B,H,nh), g (T,B,H) or null. Returns {o, S_T}.
+     */
+    static double[][] delta(double[] q, double[] k, double[] v, double[] beta, double[] g, double[] s0,
+                            int T, int B, int H, int nh, int dk, int dv, int[] lengths) {
+        double[] o = new double[T * B * H * dv], last = new double[B * H * dk * dv];
+        for (int b = 0; b < B; b++) {
+            for (int h = 0; h < H; h++) {
+                double[] S = new double[dk * dv];
+                if (s0 != null) System.arraycopy(s0, (b * H + h) * dk * dv, S, 0, dk * dv);
+                for (int t = 0; t < len(lengths, b, T); t++) {
+                    int tok = (t * B + b) * H + h;
+                    for (int j = 0; j < nh; j++) {
+                        int pos = tok * nh + j;
+                        double a = g != null && j == 0 ? Math.exp(g[tok]) : 1.0, bt = beta[pos];
+                        double[] kS = new double[dv];
+                        for (int c = 0; c < dv; c++) for (int l = 0; l < dk; l++) kS[c] += k[pos * dk + l] * S[l * dv + c];
+                        for (int i = 0; i < dk; i++) {
+                            for (int c = 0; c < dv; c++) {
+                                double ki = k[pos * dk + i];
+                                S[i * dv + c] = a * (S[i * dv + c] - bt * ki * kS[c]) + bt * ki * v[pos * dv + c];
+                            }
+                        }
+                    }
+                    for (int c = 0; c < dv; c++) {
+                        double sum = 0;
+                        for (int i = 0; i < dk; i++) sum += S[i * dv + c] * q[tok * dk + i];
+                        o[tok * dv + c] = sum;
+                    }
+                }
+                System.arraycopy(S, 0, last, (b * H + h) * dk * dv, dk * dv);
+            }
+        }
+        return new double[][] {o, last};
+    }
 }

@@ -1,0 +1,262 @@
+package dev.recur.linear;
+
+/**
+ * The chunkwise-parallel form of the (gated) delta rule in the WY/UT representation (Yang et al.
+ * 2024, "Parallelizing Linear Transformers with the Delta Rule over Sequence Length", §3.2-3.3;
+ * the gated form of "Gated Delta Networks", §3.3). Inside a chunk of L positions, with γ the
+ * cumulative log decay since the chunk start, Γ = e^γ, and the chunk's start state S_0:
+ * <pre>
+ *   A    = strictly-lower( diag(β) (K Kᵀ ⊙ e^{γ_t − γ_u}) )
+ *   T    = (I + A)^{-1}                                  (UT transform, forward substitution)
+ *   W    = T (βΓ ⊙ K),   U = T (β ⊙ V) − W S_0          (pseudo-values u_p of the recurrence)
+ *   O    = (Γ ⊙ Q) S_0 + (Q Kᵀ ⊙ e^{γ_t − γ_u}, causal) U
+ *   S_L  = Γ_L S_0 + (K ⊙ e^{γ_L − γ})ᵀ U
+ * </pre>
+ * All exponents are <= 0. Every product is a GEMM on the active backend. T, W and U are kept for
+ * the backward pass, which runs the chunks in reverse carrying dS and differentiates these lines
+ * in reverse order (dA = −Tᵀ dT Tᵀ through the inverse).
+ */
+final class DeltaChunkwise {
+    private DeltaChunkwise() {}
+
+    /** T (C × C), W (C × dk) and U (C × dv) of every chunk. */
+    record Saved(float[] t, float[] w, float[] u) {}
+
+    static Saved forward(DeltaOp.Seq s, float[] S, float[] o, float[] starts, int C) {
+        int dk = s.dk(), dv = s.dv(), nh = s.nh(), area = dk * dv, P = s.positions();
+        int chunks = (P + C - 1) / C;
+        Saved saved = new Saved(new float[chunks * C * C], new float[chunks * C * dk], new float[chunks * C * dv]);
+        Work w = new Work(C, dk, dv);
+        float[] q = s.q(), k = s.k();
+        for (int ci = 0; ci < chunks; ci++) {
+            int c0 = ci * C, L = Math.min(C, P - c0), nq = L / nh, q0 = c0 / nh;
+            int tOff = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv;
+            System.arraycopy(S, 0, starts, ci * area, area);
+            w.decay(s, c0, L);
+            w.scaledInputs(s, c0, L);
+            Blas.gemm(false, true, L, L, dk, 1f, k, c0 * dk, dk, k, c0 * dk, dk, 0f, w.kk, 0, C);
+            for (int t = 0; t < L; t++) {
+                float bt = s.beta()[c0 + t];
+                for (int u = 0; u < t; u++) w.a[t * C + u] = bt * w.m[t * C + u] * w.kk[t * C + u];
+            }
+            Triangular.unitLowerInverse(w.a, 0, C, saved.t, tOff, C, L);
+            Blas.gemm(false, false, L, dv, L, 1f, saved.t, tOff, C, w.vb, 0, dv, 0f, saved.u, uOff, dv);
+            Blas.gemm(false, false, L, dk, L, 1f, saved.t, tOff, C, w.kb, 0, dk, 0f, saved.w, wOff, dk);
+            Blas.gemm(false, false, L, dv, dk, -1f, saved.w, wOff, dk, S, 0, dv, 1f, saved.u, uOff, dv);
+            if (nq > 0) {
+                w.queryScores(s, c0, L);
+                Blas.gemm(false, false, nq, dv, dk, 1f, w.qg, 0, dk, S, 0, dv, 0f, o, q0 * dv, dv);
+                Blas.gemm(false, false, nq, dv, L, 1f, w.p, 0, C, saved.u, uOff, dv, 1f, o, q0 * dv, dv);
+            }
+            Blas.scale(w.gam1[L - 1], S, 0, area);
+            Blas.gemm(true, false, dk, dv, L, 1f, w.kh, 0, dk, saved.u, uOff, dv, 1f, S, 0, dv);
+        }
+        return saved;
+    }
+
+    /**
+     * Adds the gradients into {@code grad}; {@code dS} holds the final state's gradient on entry and
+     * the initial state's on return.
+     */
+    static void backward(DeltaOp.Seq s, float[] dO, float[] dS, float[] starts, Saved saved, int C, DeltaOp.Seq grad) {
+        int dk = s.dk(), dv = s.dv(), nh = s.nh(), area = dk * dv, P = s.positions();
+        int chunks = (P + C - 1) / C;
+        boolean gated = s.g() != null;
+        Work w = new Work(C, dk, dv);
+        float[] q = s.q(), k = s.k(), v = s.v(), beta = s.beta();
+        float[] dU = new float[C * dv], dW = new float[C * dk], dK = new float[C * dk], dQ = new float[C * dk];
+        float[] dT = new float[C * C], y = new float[C * C], dA = new float[C * C], dB = new float[C * C];
+        float[] dgam = new float[C], dSn = new float[area], x = new float[C * dk], dVb = new float[C * dv];
+        for (int ci = chunks - 1; ci >= 0; ci--) {
+            int c0 = ci * C, L = Math.min(C, P - c0), nq = L / nh, q0 = c0 / nh;
+            int tOff = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv, sOff = ci * area;
+            float[] T = saved.t, W = saved.w, U = saved.u;
+            w.decay(s, c0, L);
+            w.scaledInputs(s, c0, L);
+            java.util.Arrays.fill(dgam, 0f);
+            java.util.Arrays.fill(dK, 0f);
+            // S_L = Γ_L S_0 + K̂ᵀ U, K̂ = K ⊙ e^{γ_L − γ}
+            Blas.gemm(false, false, L, dv, dk, 1f, w.kh, 0, dk, dS, 0, dv, 0f, dU, 0, dv);
+            Blas.gemm(false, true, L, dk, dv, 1f, U, uOff, dv, dS, 0, dv, 0f, x, 0, dk);
+            float gL = w.gam1[L - 1];
+            float dgL = gated ? gL * Blas.dot(starts, sOff, dS, 0, area) : 0f;
+            for (int t = 0; t < L; t++) {
+                float e = w.tail[t];
+                for (int i = 0; i < dk; i++) dK[t * dk + i] += e * x[t * dk + i];
+                if (gated && t < L - 1) {
+                    float en = Blas.dot(x, t * dk, w.kh, t * dk, dk);
+                    dgL += en;
+                    dgam[t] -= en;
+                }
+            }
+            for (int i = 0; i < area; i++) dSn[i] = gL * dS[i];
+            // O = (Γ ⊙ Q) S_0 + P U
+            java.util.Arrays.fill(dQ, 0, nq * dk, 0f);
+            if (nq > 0) {
+                w.queryScores(s, c0, L);
+                Blas.gemm(false, true, nq, dk, dv, 1f, dO, q0 * dv, dv, starts, sOff, dv, 0f, x, 0, dk);
+                for (int r = 0; r < nq; r++) {
+                    int qp = r * nh + nh - 1;
+                    float G = w.gam1[qp];
+                    for (int i = 0; i < dk; i++) dQ[r * dk + i] += G * x[r * dk + i];
+                    if (gated) dgam[qp] += G * Blas.dot(x, r * dk, q, (q0 + r) * dk, dk);
+                }
+                Blas.gemm(true, false, dk, dv, nq, 1f, w.qg, 0, dk, dO, q0 * dv, dv, 1f, dSn, 0, dv);
+                Blas.gemm(false, true, nq, L, dv, 1f, dO, q0 * dv, dv, U, uOff, dv, 0f, dB, 0, C);
+                Blas.gemm(true, false, L, dv, nq, 1f, w.p, 0, C, dO, q0 * dv, dv, 1f, dU, 0, dv);
+                for (int r = 0; r < nq; r++) {
+                    int qp = r * nh + nh - 1;
+                    for (int u = 0; u < L; u++) {
+                        int ix = r * C + u;
+                        if (u > qp) {
+                            dB[ix] = 0f;
+                            continue;
+                        }
+                        if (gated && u < qp) {
+                            float en = dB[ix] * w.p[ix];
+                            dgam[qp] += en;
+                            dgam[u] -= en;
+                        }
+                        dB[ix] *= w.m[qp * C + u];
+                    }
+                }
+                Blas.gemm(false, false, nq, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dQ, 0, dk);
+                Blas.gemm(true, false, L, dk, nq, 1f, dB, 0, C, q, q0 * dk, dk, 1f, dK, 0, dk);
+            }
+            // U = T (β ⊙ V) − W S_0
+            Blas.gemm(false, true, L, dk, dv, -1f, dU, 0, dv, starts, sOff, dv, 0f, dW, 0, dk);
+            Blas.gemm(true, false, dk, dv, L, -1f, W, wOff, dk, dU, 0, dv, 1f, dSn, 0, dv);
+            // W = T (βΓ ⊙ K): dT = dU (β⊙V)ᵀ + dW (βΓ⊙K)ᵀ, d(β⊙V) = Tᵀ dU, d(βΓ⊙K) = Tᵀ dW
+            Blas.gemm(false, true, L, L, dv, 1f, dU, 0, dv, w.vb, 0, dv, 0f, dT, 0, C);
+            Blas.gemm(false, true, L, L, dk, 1f, dW, 0, dk, w.kb, 0, dk, 1f, dT, 0, C);
+            Blas.gemm(true, false, L, dv, L, 1f, T, tOff, C, dU, 0, dv, 0f, dVb, 0, dv);
+            Blas.gemm(true, false, L, dk, L, 1f, T, tOff, C, dW, 0, dk, 0f, x, 0, dk);
+            for (int t = 0; t < L; t++) {
+                int p = c0 + t;
+                float bt = beta[p], G = w.gam1[t];
+                grad.beta()[p] += Blas.dot(dVb, t * dv, v, p * dv, dv);
+                for (int j = 0; j < dv; j++) grad.v()[p * dv + j] += bt * dVb[t * dv + j];
+                float xk = Blas.dot(x, t * dk, k, p * dk, dk);
+                grad.beta()[p] += G * xk;
+                if (gated) dgam[t] += bt * G * xk;
+                for (int i = 0; i < dk; i++) dK[t * dk + i] += bt * G * x[t * dk + i];
+            }
+            // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ on A's strictly lower support
+            Blas.gemm(true, false, L, L, L, 1f, T, tOff, C, dT, 0, C, 0f, y, 0, C);
+            Blas.gemm(false, true, L, L, L, -1f, y, 0, C, T, tOff, C, 0f, dA, 0, C);
+            // A_tu = β_t e^{γ_t − γ_u} (k_t · k_u), u < t
+            Blas.gemm(false, true, L, L, dk, 1f, k, c0 * dk, dk, k, c0 * dk, dk, 0f, w.kk, 0, C);
+            for (int t = 0; t < L; t++) {
+                int p = c0 + t;
+                float bt = beta[p], db = 0f;
+                for (int u = 0; u < L; u++) {
+                    int ix = t * C + u;
+                    if (u >= t) {
+                        dB[ix] = 0f;
+                        continue;
+                    }
+                    float f = w.m[ix] * w.kk[ix], d = dA[ix];
+                    db += d * f;
+                    dB[ix] = d * bt * w.m[ix];
+                    if (gated) {
+                        float en = d * bt * f;
+                        dgam[t] += en;
+                        dgam[u] -= en;
+                    }
+                }
+                grad.beta()[p] += db;
+            }
+            Blas.gemm(false, false, L, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dK, 0, dk);
+            Blas.gemm(true, false, L, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dK, 0, dk);
+            Blas.axpy(1f, dK, 0, grad.k(), c0 * dk, L * dk);
+            Blas.axpy(1f, dQ, 0, grad.q(), q0 * dk, nq * dk);
+            if (gated) {
+                // γ is the cumulative sum of the per-position log decay; a token's g sits at its first position.
+                dgam[L - 1] += dgL;
+                float acc = 0f;
+                for (int t = L - 1; t >= 0; t--) {
+                    acc += dgam[t];
+                    if (s.opensToken(c0 + t)) grad.g()[(c0 + t) / nh] += acc;
+                }
+            }
+            System.arraycopy(dSn, 0, dS, 0, area);
+        }
+    }
+
+    /** Scratch space for one chunk. */
+    private static final class Work {
+        final int C, dk, dv;
+        /** γ (cumulative log decay), e^γ, e^{γ_L − γ}, and e^{γ_t − γ_u} for u <= t (row stride C). */
+        final float[] gam, gam1, tail, m;
+        final float[] kk, a, vb, kb, kh, qg, p;
+
+        Work(int C, int dk, int dv) {
+            this.C = C;
+            this.dk = dk;
+            this.dv = dv;
+            gam = new float[C];
+            gam1 = new float[C];
+            tail = new float[C];
+            m = new float[C * C];
+            kk = new float[C * C];
+            a = new float[C * C];
+            vb = new float[C * dv];
+            kb = new float[C * dk];
+            kh = new float[C * dk];
+            qg = new float[C * dk];
+            p = new float[C * C];
+        }
+
+        void decay(DeltaOp.Seq s, int c0, int L) {
+            if (s.g() == null) {
+                java.util.Arrays.fill(gam, 0, L, 0f);
+                java.util.Arrays.fill(gam1, 0, L, 1f);
+                java.util.Arrays.fill(tail, 0, L, 1f);
+                for (int t = 0; t < L; t++) java.util.Arrays.fill(m, t * C, t * C + t + 1, 1f);
+                return;
+            }
+            float acc = 0f;
+            for (int t = 0; t < L; t++) {
+                acc += s.logDecay(c0 + t);
+                gam[t] = acc;
+            }
+            for (int t = 0; t < L; t++) {
+                gam1[t] = gam[t];
+                tail[t] = gam[L - 1] - gam[t];
+                for (int u = 0; u <= t; u++) m[t * C + u] = gam[t] - gam[u];
+                Blas.expInPlace(m, t * C, t + 1);
+            }
+            Blas.expInPlace(gam1, 0, L);
+            Blas.expInPlace(tail, 0, L);
+        }
+
+        /** β ⊙ V, βΓ ⊙ K and K ⊙ e^{γ_L − γ} for the chunk at c0. */
+        void scaledInputs(DeltaOp.Seq s, int c0, int L) {
+            float[] k = s.k(), v = s.v(), beta = s.beta();
+            for (int t = 0; t < L; t++) {
+                int p = c0 + t;
+                float bt = beta[p], bg = bt * gam1[t], e = tail[t];
+                for (int j = 0; j < dv; j++) vb[t * dv + j] = bt * v[p * dv + j];
+                for (int i = 0; i < dk; i++) {
+                    kb[t * dk + i] = bg * k[p * dk + i];
+                    kh[t * dk + i] = e * k[p * dk + i];
+                }
+            }
+        }
+
+        /** Γ ⊙ Q and the causal, decayed scores P (nq × L) of the chunk's queries. */
+        void queryScores(DeltaOp.Seq s, int c0, int L) {
+            int nh = s.nh(), nq = L / nh, q0 = c0 / nh;
+            float[] q = s.q();
+            for (int r = 0; r < nq; r++) {
+                float G = gam1[r * nh + nh - 1];
+                for (int i = 0; i < dk; i++) qg[r * dk + i] = G * q[(q0 + r) * dk + i];
+            }
+            Blas.gemm(false, true, nq, L, dk, 1f, q, q0 * dk, dk, s.k(), c0 * dk, dk, 0f, p, 0, C);
+            for (int r = 0; r < nq; r++) {
+                int qp = r * nh + nh - 1;
+                for (int u = 0; u < L; u++) p[r * C + u] = u <= qp ? p[r * C + u] * m[qp * C + u] : 0f;
+            }
+        }
+    }
+}
