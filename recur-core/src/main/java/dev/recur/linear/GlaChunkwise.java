@@ -17,7 +17,7 @@ package dev.recur.linear;
  * chunk order carrying dS. The gate gradient uses the identity
  * {@code ∂L/∂γ_t = q_t ⊙ dq_t − k_t ⊙ dk_t} (plus {@code rowsum(dS_C ⊙ S_C)} at the chunk's last
  * step), since γ enters only as e^{γ} on the query side and e^{−γ} on the key side; g is then the
- * reverse cumulative sum.
+ * reverse cumulative sum, formed without the terms that cancel exactly.
  */
 final class GlaChunkwise {
     /** Rows per sub-chunk of the secondary chunking. */
@@ -49,23 +49,24 @@ final class GlaChunkwise {
      * Adds the gradients into {@code grad}; {@code dS} holds the final state's gradient on entry and
      * the initial state's on return. {@code last} is the final state.
      */
-    static void backward(GlaOp.Seq s, float[] dO, float[] dS, float[] starts, float[] last, int chunk, GlaOp.Seq grad) {
+    static void backward(GlaOp.Seq s, float[] dO, float[] dS, float[] starts, int chunk, GlaOp.Seq grad) {
         int dk = s.dk(), dv = s.dv(), area = dk * dv, C = chunk;
         Work w = new Work(chunk, dk, dv);
         float[] q = s.q(), k = s.k(), v = s.v(), dvOut = grad.v();
-        float[] dq = new float[C * dk], dkc = new float[C * dk], dgL = new float[dk], diag = new float[C];
+        float[] dq = new float[C * dk], dkc = new float[C * dk], dkf = new float[C * dk], dgL = new float[dk], diag = new float[C];
         int chunks = (s.len() + chunk - 1) / chunk;
         for (int ci = chunks - 1; ci >= 0; ci--) {
             int c0 = ci * chunk, L = Math.min(chunk, s.len() - c0);
-            float[] end = ci + 1 < chunks ? starts : last;
-            int endOff = ci + 1 < chunks ? (ci + 1) * area : 0;
             w.prepare(s, c0, L);
-            for (int i = 0; i < dk; i++) dgL[i] = Blas.dot(dS, i * dv, end, endOff + i * dv, dv);
+            for (int i = 0; i < dk; i++) dgL[i] = w.eg[(L - 1) * dk + i] * Blas.dot(dS, i * dv, starts, ci * area + i * dv, dv);
             // Inter-chunk terms: O ∋ (Q ⊙ e^γ) S_0 and S_C ∋ (K ⊙ e^{γ_C − γ})ᵀ V.
             Blas.gemm(false, true, L, dk, dv, 1f, dO, c0 * dv, dv, starts, ci * area, dv, 0f, dq, 0, dk);
             for (int x = 0; x < L * dk; x++) dq[x] *= w.eg[x];
-            Blas.gemm(false, true, L, dk, dv, 1f, v, c0 * dv, dv, dS, 0, dv, 0f, dkc, 0, dk);
-            for (int x = 0; x < L * dk; x++) dkc[x] *= w.ekg[x];
+            Blas.gemm(false, true, L, dk, dv, 1f, v, c0 * dv, dv, dS, 0, dv, 0f, dkf, 0, dk);
+            for (int x = 0; x < L * dk; x++) {
+                dkf[x] *= w.ekg[x];
+                dkc[x] = 0f;
+            }
             Blas.gemm(false, false, L, dv, dk, 1f, w.kg, 0, dk, dS, 0, dv, 1f, dvOut, c0 * dv, dv);
             // Intra-chunk terms, sub-chunk by sub-chunk.
             for (int a = 0; a < L; a += SUB) {
@@ -96,18 +97,24 @@ final class GlaChunkwise {
             // dS_0 = diag(e^{γ_C}) dS_C + (Q ⊙ e^γ)ᵀ dO
             for (int i = 0; i < dk; i++) Blas.scale(w.eg[(L - 1) * dk + i], dS, i * dv, dv);
             Blas.gemm(true, false, dk, dv, L, 1f, w.qg, 0, dk, dO, c0 * dv, dv, 1f, dS, 0, dv);
-            // dγ_t = q ⊙ dq − k ⊙ dk (+ rowsum(dS_C ⊙ S_C) at the last step); dg = reverse cumsum.
-            // The diagonal pair (t, t) carries no decay and cancels exactly in dγ, so it is left out of
-            // dγ and added to dq, dk afterwards: under strong decay it would otherwise swamp dγ.
+            // dg_t = Σ_{t' >= t} ∂L/∂γ_t', with ∂L/∂γ_t = q_t ⊙ dq_t − k_t ⊙ dk_t (+ rowsum(dS_C ⊙ S_C) at
+            // the last step). Terms that cancel exactly are never formed, since under strong decay they
+            // would swamp the result: the diagonal pairs (t, t) carry no decay, and the final-state
+            // term's sum over t' >= t is the forward sum e^{γ_C} rowsum(dS_C ⊙ S_0) + Σ_{u<t} k_u ⊙ dkf_u.
             float[] dqOut = grad.q(), dkOut = grad.k(), dg = grad.g();
             for (int i = 0; i < dk; i++) {
-                float acc = dgL[i];
+                float acc = 0f, fin = dgL[i];
                 for (int t = L - 1; t >= 0; t--) {
                     int x = t * dk + i, gx = (c0 + t) * dk + i;
                     acc += q[gx] * dq[x] - k[gx] * dkc[x];
                     dg[gx] += acc;
                     dqOut[gx] += dq[x] + diag[t] * k[gx];
-                    dkOut[gx] += dkc[x] + diag[t] * q[gx];
+                    dkOut[gx] += dkc[x] + dkf[x] + diag[t] * q[gx];
+                }
+                for (int t = 0; t < L; t++) {
+                    int x = t * dk + i, gx = (c0 + t) * dk + i;
+                    dg[gx] += fin;
+                    fin += k[gx] * dkf[x];
                 }
             }
         }

@@ -62,10 +62,8 @@ final class GlaOp {
                         float[] dO = new float[len * dv];
                         if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dO);
                         Seq gr = Seq.zeros(len, dk, dv);
-                        float[] fin = new float[area];
-                        System.arraycopy(last.data(), sOff, fin, 0, area);
                         if (form.chunked()) {
-                            GlaChunkwise.backward(s, dO, dS, starts[b * H + h], fin, form.chunk(), gr);
+                            GlaChunkwise.backward(s, dO, dS, starts[b * H + h], form.chunk(), gr);
                         } else {
                             GlaRecurrence.backward(s, dO, dS, starts[b * H + h], form.chunk(), gr);
                         }

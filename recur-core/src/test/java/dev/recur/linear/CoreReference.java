@@ -77,4 +77,47 @@ final class CoreReference {
         }
         return new double[][] {o, last};
     }
+
+    /**
+     * The stabilised mLSTM (xLSTM eqs. 19-27 with 15-17): m_t = max(log f_t + m_{t−1}, ĩ_t),
+     * C_t = f' C_{t−1} + i' k_t v_tᵀ, n_t = f' n_{t−1} + i' k_t with f' = exp(log f_t + m_{t−1} − m_t),
+     * i' = exp(ĩ_t − m_t); h̃_t = C_tᵀ q_t / max(|n_tᵀ q_t|, exp(−m_t)). C is stored key-major
+     * (dk × dv). Layouts: q, k (T,B,H,dk), v (T,B,H,dv), ĩ, log f (T,B,H). Returns {h̃, C_T, n_T, m_T}.
+     */
+    static double[][] mlstm(double[] q, double[] k, double[] v, double[] ig, double[] lf, double[] c0, double[] n0,
+                            double[] m0, int T, int B, int H, int dk, int dv, int[] lengths) {
+        double[] out = new double[T * B * H * dv], lastC = new double[B * H * dk * dv], lastN = new double[B * H * dk];
+        double[] lastM = new double[B * H];
+        for (int b = 0; b < B; b++) {
+            for (int h = 0; h < H; h++) {
+                int bh = b * H + h;
+                double[] C = new double[dk * dv], n = new double[dk];
+                double m = m0 == null ? 0 : m0[bh];
+                if (c0 != null) System.arraycopy(c0, bh * dk * dv, C, 0, dk * dv);
+                if (n0 != null) System.arraycopy(n0, bh * dk, n, 0, dk);
+                for (int t = 0; t < len(lengths, b, T); t++) {
+                    int tok = (t * B + b) * H + h;
+                    double mNew = Math.max(lf[tok] + m, ig[tok]);
+                    double f = Math.exp(lf[tok] + m - mNew), in = Math.exp(ig[tok] - mNew);
+                    for (int i = 0; i < dk; i++) {
+                        for (int j = 0; j < dv; j++) C[i * dv + j] = f * C[i * dv + j] + in * k[tok * dk + i] * v[tok * dv + j];
+                        n[i] = f * n[i] + in * k[tok * dk + i];
+                    }
+                    m = mNew;
+                    double d = 0;
+                    for (int i = 0; i < dk; i++) d += n[i] * q[tok * dk + i];
+                    double den = Math.max(Math.abs(d), Math.exp(-m));
+                    for (int j = 0; j < dv; j++) {
+                        double num = 0;
+                        for (int i = 0; i < dk; i++) num += C[i * dv + j] * q[tok * dk + i];
+                        out[tok * dv + j] = num / den;
+                    }
+                }
+                System.arraycopy(C, 0, lastC, bh * dk * dv, dk * dv);
+                System.arraycopy(n, 0, lastN, bh * dk, dk);
+                lastM[bh] = m;
+            }
+        }
+        return new double[][] {out, lastC, lastN, lastM};
+    }
 }
