@@ -1,0 +1,112 @@
+package dev.recur.linear;
+
+import dev.recur.autodiff.Node;
+import dev.recur.autodiff.Var;
+import dev.recur.kernel.Backends;
+import dev.recur.tensor.Tensor;
+
+/**
+ * The elementwise feature maps and gates of the linear-attention layers, each one node with its
+ * backward: SiLU, scaled sigmoid (β), scaled log-sigmoid (log decays), scaling, and per-head L2
+ * normalisation. Outputs keep the input's shape.
+ */
+final class Pointwise {
+    /** Added under the square root of the L2 normalisation, as in flash-linear-attention's l2norm. */
+    static final float L2_EPS = 1e-6f;
+
+    private Pointwise() {}
+
+    /** {@code x · sigmoid(x)}. */
+    static Var silu(Var x) {
+        Tensor xv = x.value().contiguous();
+        int n = xv.numel();
+        Tensor y = Tensor.zeros(xv.shape());
+        Backends.active().activations().silu(xv.data(), xv.offset(), y.data(), 0, n);
+        return new Node(x) {
+            @Override
+            protected void backward(Tensor[] g) {
+                Tensor dy = g[0].contiguous(), dx = gradOf(0);
+                Backends.active().activations().siluBackward(xv.data(), xv.offset(), dy.data(), dy.offset(), dx.data(), dx.offset(), n);
+            }
+        }.output(y);
+    }
+
+    /** {@code c · sigmoid(x)}: the delta rule's β (c = 2 allows eigenvalues in [−1, 1]). */
+    static Var sigmoid(Var x, float c) {
+        Tensor xv = x.value().contiguous();
+        int n = xv.numel();
+        Tensor s = Tensor.zeros(xv.shape()), y = Tensor.zeros(xv.shape());
+        Backends.active().activations().sigmoid(xv.data(), xv.offset(), s.data(), 0, n);
+        for (int i = 0; i < n; i++) y.data()[i] = c * s.data()[i];
+        return new Node(x) {
+            @Override
+            protected void backward(Tensor[] g) {
+                Tensor dy = g[0].contiguous(), dx = gradOf(0);
+                float[] sd = s.data();
+                for (int i = 0; i < n; i++) dx.data()[dx.offset() + i] += c * dy.data()[dy.offset() + i] * sd[i] * (1 - sd[i]);
+            }
+        }.output(y);
+    }
+
+    /** {@code c · log sigmoid(x)} = {@code −c · softplus(−x)}: a log decay in (−∞, 0]. */
+    static Var logSigmoid(Var x, float c) {
+        Tensor xv = x.value().contiguous();
+        int n = xv.numel();
+        Tensor y = Tensor.zeros(xv.shape()), s = Tensor.zeros(xv.shape());
+        float[] neg = new float[n];
+        for (int i = 0; i < n; i++) neg[i] = -xv.data()[xv.offset() + i];
+        Backends.active().activations().softplus(neg, 0, y.data(), 0, n);
+        Backends.active().activations().sigmoid(neg, 0, s.data(), 0, n);
+        for (int i = 0; i < n; i++) y.data()[i] *= -c;
+        return new Node(x) {
+            @Override
+            protected void backward(Tensor[] g) {
+                Tensor dy = g[0].contiguous(), dx = gradOf(0);
+                for (int i = 0; i < n; i++) dx.data()[dx.offset() + i] += c * dy.data()[dy.offset() + i] * s.data()[i];
+            }
+        }.output(y);
+    }
+
+    /** {@code c · x}. */
+    static Var scale(Var x, float c) {
+        Tensor xv = x.value().contiguous();
+        int n = xv.numel();
+        Tensor y = Tensor.zeros(xv.shape());
+        for (int i = 0; i < n; i++) y.data()[i] = c * xv.data()[xv.offset() + i];
+        return new Node(x) {
+            @Override
+            protected void backward(Tensor[] g) {
+                Tensor dy = g[0].contiguous(), dx = gradOf(0);
+                Blas.axpy(c, dy.data(), dy.offset(), dx.data(), dx.offset(), n);
+            }
+        }.output(y);
+    }
+
+    /** Each run of {@code width} elements divided by {@code sqrt(Σ x² + eps)}, times c: unit-norm keys and queries per head. */
+    static Var l2Normalize(Var x, int width, float c) {
+        Tensor xv = x.value().contiguous();
+        int rows = xv.numel() / width;
+        float[] inv = new float[rows];
+        Tensor y = Tensor.zeros(xv.shape());
+        float[] xd = xv.data(), yd = y.data();
+        int xo = xv.offset();
+        for (int r = 0; r < rows; r++) {
+            float ss = Blas.dot(xd, xo + r * width, xd, xo + r * width, width);
+            inv[r] = (float) (1 / Math.sqrt(ss + L2_EPS));
+            for (int i = 0; i < width; i++) yd[r * width + i] = c * inv[r] * xd[xo + r * width + i];
+        }
+        return new Node(x) {
+            @Override
+            protected void backward(Tensor[] g) {
+                Tensor dy = g[0].contiguous(), dx = gradOf(0);
+                float[] dd = dy.data(), dxd = dx.data();
+                for (int r = 0; r < rows; r++) {
+                    // y = c x / n: dx = (c / n) (dy − u (u · dy)), u = x / n
+                    int xr = xo + r * width, dr = dy.offset() + r * width, or = dx.offset() + r * width;
+                    float un = Blas.dot(xd, xr, dd, dr, width) * inv[r];
+                    for (int i = 0; i < width; i++) dxd[or + i] += c * inv[r] * (dd[dr + i] - xd[xr + i] * inv[r] * un);
+                }
+            }
+        }.output(y);
+    }
+}
