@@ -85,27 +85,27 @@ public class Adam extends Optimizer {
         float shrink = decay && decoupled ? (float) (1 - lr() * weightDecay) : 1f;
         float[] m = st.m, v = st.v, vMax = st.vMax;
         if (vMax == null) {
-            return (p, pOff, g, gOff, s, end) -> {
+            return (p, g, s, end) -> {
                 for (int i = s; i < end; i++) {
-                    float w = p[pOff + i] * shrink;
-                    float gi = g[gOff + i] + l2 * w;
+                    float w = p[i] * shrink;
+                    float gi = g[i] + l2 * w;
                     float mi = b1 * m[i] + c1 * gi, vi = b2 * v[i] + c2 * gi * gi;
                     m[i] = mi;
                     v[i] = vi;
-                    p[pOff + i] = w - stepSize * mi / ((float) Math.sqrt(vi) / bc2Sqrt + e);
+                    p[i] = w - stepSize * mi / ((float) Math.sqrt(vi) / bc2Sqrt + e);
                 }
             };
         }
-        return (p, pOff, g, gOff, s, end) -> {
+        return (p, g, s, end) -> {
             for (int i = s; i < end; i++) {
-                float w = p[pOff + i] * shrink;
-                float gi = g[gOff + i] + l2 * w;
+                float w = p[i] * shrink;
+                float gi = g[i] + l2 * w;
                 float mi = b1 * m[i] + c1 * gi, vi = b2 * v[i] + c2 * gi * gi;
                 float vm = Math.max(vMax[i], vi);
                 m[i] = mi;
                 v[i] = vi;
                 vMax[i] = vm;
-                p[pOff + i] = w - stepSize * mi / ((float) Math.sqrt(vm) / bc2Sqrt + e);
+                p[i] = w - stepSize * mi / ((float) Math.sqrt(vm) / bc2Sqrt + e);
             }
         };
     }

@@ -52,8 +52,8 @@ public final class Sgd extends Optimizer {
         float lr = (float) lr(), wd = decays(name) ? (float) weightDecay : 0f, mom = (float) momentum;
         float damp = (float) (1 - dampening);
         if (momentum == 0) {
-            return (p, pOff, g, gOff, s, e) -> {
-                for (int i = s; i < e; i++) p[pOff + i] -= lr * (g[gOff + i] + wd * p[pOff + i]);
+            return (p, g, s, e) -> {
+                for (int i = s; i < e; i++) p[i] -= lr * (g[i] + wd * p[i]);
             };
         }
         float[] existing = buffers.get(name);
@@ -61,12 +61,12 @@ public final class Sgd extends Optimizer {
         float[] buf = first ? new float[n] : existing;
         if (first) buffers.put(name, buf);
         boolean nest = nesterov;
-        return (p, pOff, g, gOff, s, e) -> {
+        return (p, g, s, e) -> {
             for (int i = s; i < e; i++) {
-                float d = g[gOff + i] + wd * p[pOff + i];
+                float d = g[i] + wd * p[i];
                 float b = first ? d : mom * buf[i] + damp * d;
                 buf[i] = b;
-                p[pOff + i] -= lr * (nest ? d + mom * b : b);
+                p[i] -= lr * (nest ? d + mom * b : b);
             }
         };
     }
