@@ -2,6 +2,7 @@ package dev.recur.loss;
 
 import dev.recur.autodiff.Node;
 import dev.recur.autodiff.Var;
+import dev.recur.kernel.Backends;
 import dev.recur.kernel.Parallel;
 import dev.recur.tensor.Shapes;
 import dev.recur.tensor.Tensor;
@@ -69,23 +70,21 @@ public final class CrossEntropy implements ClassificationLoss {
         double cwSum = 0;
         for (int k = 0; k < c; k++) cwSum += cw(k);
         double sumCw = cwSum, smooth = labelSmoothing;
-        double[] loss = new double[n], lse = new double[n], denomPart = new double[n];
+        // log-probabilities on the backend's row kernel; the backward recovers p = exp(logp)
+        float[] logp = new float[n * c];
+        double[] loss = new double[n], denomPart = new double[n];
         Parallel.forRange(n, grain(c), (start, end) -> {
+            Backends.active().reductions().logSoftmaxRows(x, base + start * c, logp, start * c, end - start, c);
             for (int r = start; r < end; r++) {
                 int t = rows.targets[r];
                 double w = rows.weight(r);
                 if (t == ignoreIndex || w == 0) continue;
-                int o = base + r * c;
-                double m = Double.NEGATIVE_INFINITY, s = 0;
-                for (int k = 0; k < c; k++) m = Math.max(m, x[o + k]);
-                for (int k = 0; k < c; k++) s += Math.exp(x[o + k] - m);
-                double l = m + Math.log(s);
-                lse[r] = l;
-                double nll = cw(t) * (l - x[o + t]), sm = 0;
+                int o = r * c;
+                double sm = 0;
                 if (smooth > 0) {
-                    for (int k = 0; k < c; k++) sm += cw(k) * (l - x[o + k]);
+                    for (int k = 0; k < c; k++) sm -= cw(k) * logp[o + k];
                 }
-                loss[r] = w * ((1 - smooth) * nll + smooth / c * sm);
+                loss[r] = w * ((1 - smooth) * cw(t) * -logp[o + t] + smooth / c * sm);
                 denomPart[r] = w * cw(t);
             }
         });
@@ -99,19 +98,22 @@ public final class CrossEntropy implements ClassificationLoss {
                 float[] d = dx.data();
                 int dOff = dx.offset();
                 Parallel.forRange(n, grain(c), (start, end) -> {
+                    float[] p = new float[c];
                     for (int r = start; r < end; r++) {
                         int t = rows.targets[r];
                         double w = rows.weight(r);
                         if (t == ignoreIndex || w == 0) continue;
                         double coef = Reducer.coefficient(g[0], r, total, reduction) * w;
                         if (coef == 0) continue;
+                        Backends.active().activations().exp(logp, r * c, p, 0, c);
                         // d l / d x_k = (1-eps) cw[t] (p_k - [k == t]) + eps/C (sumCw p_k - cw[k])
-                        double pScale = (1 - smooth) * cw(t) + smooth / c * sumCw;
-                        int o = base + r * c, od = dOff + r * c;
-                        for (int k = 0; k < c; k++) {
-                            double p = Math.exp(x[o + k] - lse[r]);
-                            double gk = pScale * p - smooth / c * cw(k);
-                            d[od + k] += (float) (coef * gk);
+                        float a = (float) (coef * ((1 - smooth) * cw(t) + smooth / c * sumCw));
+                        int od = dOff + r * c;
+                        if (classWeights == null) {
+                            float b = (float) (coef * smooth / c);
+                            for (int k = 0; k < c; k++) d[od + k] += a * p[k] - b;
+                        } else {
+                            for (int k = 0; k < c; k++) d[od + k] += (float) (a * p[k] - coef * smooth / c * classWeights[k]);
                         }
                         d[od + t] -= (float) (coef * (1 - smooth) * cw(t));
                     }

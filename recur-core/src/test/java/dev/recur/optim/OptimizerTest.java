@@ -132,6 +132,17 @@ class OptimizerTest {
     }
 
     @Test
+    void parametersThatAreOffsetViewsAreUpdatedInPlace() {
+        float[] storage = new float[10];
+        java.util.Arrays.fill(storage, 7f);
+        Parameter p = new Parameter(Tensor.wrap(storage, 3, 2, 2)); // elements 3..6
+        p.value().copyFrom(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2));
+        setGrad(p, new float[] {1, 1, -1, 0});
+        new Sgd(Map.of("w", p), 0.5).step();
+        assertArrayEquals(new float[] {7, 7, 7, 0.5f, 1.5f, 3.5f, 4, 7, 7, 7}, storage);
+    }
+
+    @Test
     void excludedParametersAreNotDecayed() {
         Map<String, Parameter> ps = params();
         Optimizer opt = new AdamW(ps, 0.1, 0.9, 0.999, 1e-8, 0.5, false).excludeFromWeightDecay(n -> n.equals("p1"));
