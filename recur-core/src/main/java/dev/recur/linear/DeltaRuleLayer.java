@@ -5,6 +5,9 @@ import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerState;
 import dev.recur.layer.Lengths;
 import dev.recur.layer.SequenceOutput;
+import dev.recur.nn.Linear;
+import dev.recur.ops.Arith;
+import dev.recur.ops.Pointwise;
 import dev.recur.random.Rng;
 
 import java.util.LinkedHashMap;
@@ -29,7 +32,7 @@ import java.util.Map;
 public abstract class DeltaRuleLayer extends LinearAttentionLayer {
     private final int nh, dk, dv, positionChunk;
     private final boolean negativeEigen;
-    private final Projection qProj, kProj, vProj, bProj, aProj, gProj, oProj;
+    private final Linear qProj, kProj, vProj, bProj, aProj, gProj, oProj;
     private final ShortConv qConv, kConv, vConv;
     private final Var aLog, dtBias;
     private final GatedRmsNorm norm;
@@ -47,19 +50,19 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
         dk = width / heads;
         dv = width / heads;
         positionChunk = Math.max(nh, chunk - chunk % nh);
-        qProj = child("q_proj", new Projection(inputSize, width, false, rng));
-        kProj = child("k_proj", new Projection(inputSize, nh * width, false, rng));
-        vProj = child("v_proj", new Projection(inputSize, nh * width, false, rng));
-        bProj = child("b_proj", new Projection(inputSize, nh * heads, false, rng));
-        aProj = gated ? child("a_proj", new Projection(inputSize, heads, false, rng)) : null;
+        qProj = child("q_proj", new Linear(inputSize, width, false, rng));
+        kProj = child("k_proj", new Linear(inputSize, nh * width, false, rng));
+        vProj = child("v_proj", new Linear(inputSize, nh * width, false, rng));
+        bProj = child("b_proj", new Linear(inputSize, nh * heads, false, rng));
+        aProj = gated ? child("a_proj", new Linear(inputSize, heads, false, rng)) : null;
         aLog = gated ? parameter("A_log", DecayGate.initialALog(heads, rng)) : null;
         dtBias = gated ? parameter("dt_bias", DecayGate.initialDtBias(heads, rng)) : null;
-        gProj = outputGate ? child("g_proj", new Projection(inputSize, width, false, rng)) : null;
+        gProj = outputGate ? child("g_proj", new Linear(inputSize, width, false, rng)) : null;
         qConv = convWidth > 0 ? child("q_conv1d", new ShortConv(width, convWidth, rng)) : null;
         kConv = convWidth > 0 ? child("k_conv1d", new ShortConv(nh * width, convWidth, rng)) : null;
         vConv = convWidth > 0 ? child("v_conv1d", new ShortConv(nh * width, convWidth, rng)) : null;
         norm = child("o_norm", new GatedRmsNorm(dv, outputGate ? GatedRmsNorm.Gate.SILU : GatedRmsNorm.Gate.NONE));
-        oProj = child("o_proj", new Projection(width, width, false, rng));
+        oProj = child("o_proj", new Linear(width, width, false, rng));
     }
 
     /** Householder steps per token. */
@@ -69,16 +72,17 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
 
     @Override
     protected SequenceOutput mix(Var x, Heads geo, Lengths lengths, LayerState state, Form form) {
-        Var[] q = convolved(qProj.apply(x), qConv, state, "conv_q", geo, lengths);
-        Var[] k = convolved(kProj.apply(x), kConv, state, "conv_k", geo, lengths);
-        Var[] v = convolved(vProj.apply(x), vConv, state, "conv_v", geo, lengths);
-        Var qf = Pointwise.l2Normalize(qConv == null ? Pointwise.silu(q[0]) : q[0], dk, (float) (1 / Math.sqrt(dk)));
-        Var kf = Pointwise.l2Normalize(kConv == null ? Pointwise.silu(k[0]) : k[0], dk, 1f);
+        Var[] q = convolved(qProj.forward(x), qConv, state, "conv_q", geo, lengths);
+        Var[] k = convolved(kProj.forward(x), kConv, state, "conv_k", geo, lengths);
+        Var[] v = convolved(vProj.forward(x), vConv, state, "conv_v", geo, lengths);
+        Var qf = FeatureMaps.l2Normalize(qConv == null ? Pointwise.silu(q[0]) : q[0], dk, (float) (1 / Math.sqrt(dk)));
+        Var kf = FeatureMaps.l2Normalize(kConv == null ? Pointwise.silu(k[0]) : k[0], dk, 1f);
         Var vf = vConv == null ? Pointwise.silu(v[0]) : v[0];
-        Var beta = Pointwise.sigmoid(bProj.apply(x), negativeEigen ? 2f : 1f);
-        Var g = aProj == null ? null : DecayGate.apply(aProj.apply(x), aLog, dtBias);
+        Var beta = Pointwise.sigmoid(bProj.forward(x));
+        if (negativeEigen) beta = Arith.scale(beta, 2f);
+        Var g = aProj == null ? null : DecayGate.apply(aProj.forward(x), aLog, dtBias);
         Var[] core = DeltaOp.apply(geo, lengths, new Form(form.chunked(), positionChunk), nh, dk, dv, qf, kf, vf, beta, g, stateOf(state, "S"));
-        Var y = oProj.apply(norm.apply(core[0], gProj == null ? null : gProj.apply(x), geo, lengths));
+        Var y = oProj.forward(norm.apply(core[0], gProj == null ? null : gProj.forward(x), geo, lengths));
         return new SequenceOutput(y, newState("S", core[1], "conv_q", q[1], "conv_k", k[1], "conv_v", v[1]));
     }
 

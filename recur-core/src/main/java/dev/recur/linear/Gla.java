@@ -5,7 +5,9 @@ import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerState;
 import dev.recur.layer.Lengths;
 import dev.recur.layer.SequenceOutput;
+import dev.recur.nn.Linear;
 import dev.recur.nn.Module;
+import dev.recur.ops.Arith;
 import dev.recur.random.Rng;
 
 import java.util.LinkedHashMap;
@@ -29,7 +31,7 @@ import java.util.Map;
 public final class Gla extends LinearAttentionLayer {
     private final int dk, dv;
     private final float temperature;
-    private final Projection qProj, kProj, vProj, gProj, oProj;
+    private final Linear qProj, kProj, vProj, gProj, oProj;
     private final LowRankGate gkProj;
     private final ShortConv qConv, kConv, vConv;
     private final GatedRmsNorm norm;
@@ -45,27 +47,27 @@ public final class Gla extends LinearAttentionLayer {
         }
         dk = keyWidth / heads;
         dv = width / heads;
-        qProj = child("q_proj", new Projection(inputSize, keyWidth, false, rng));
-        kProj = child("k_proj", new Projection(inputSize, keyWidth, false, rng));
-        vProj = child("v_proj", new Projection(inputSize, width, false, rng));
-        gProj = child("g_proj", new Projection(inputSize, width, false, rng));
+        qProj = child("q_proj", new Linear(inputSize, keyWidth, false, rng));
+        kProj = child("k_proj", new Linear(inputSize, keyWidth, false, rng));
+        vProj = child("v_proj", new Linear(inputSize, width, false, rng));
+        gProj = child("g_proj", new Linear(inputSize, width, false, rng));
         gkProj = child("gk_proj", new LowRankGate(inputSize, rank, keyWidth, rng));
         qConv = convWidth > 0 ? child("q_conv1d", new ShortConv(keyWidth, convWidth, rng)) : null;
         kConv = convWidth > 0 ? child("k_conv1d", new ShortConv(keyWidth, convWidth, rng)) : null;
         vConv = convWidth > 0 ? child("v_conv1d", new ShortConv(width, convWidth, rng)) : null;
         norm = child("g_norm", new GatedRmsNorm(dv, GatedRmsNorm.Gate.SILU));
-        oProj = child("o_proj", new Projection(width, width, false, rng));
+        oProj = child("o_proj", new Linear(width, width, false, rng));
     }
 
     @Override
     protected SequenceOutput mix(Var x, Heads geo, Lengths lengths, LayerState state, Form form) {
-        Var[] q = convolved(qProj.apply(x), qConv, state, "conv_q", geo, lengths);
-        Var[] k = convolved(kProj.apply(x), kConv, state, "conv_k", geo, lengths);
-        Var[] v = convolved(vProj.apply(x), vConv, state, "conv_v", geo, lengths);
-        Var gk = Pointwise.logSigmoid(gkProj.apply(x), 1f / temperature);
-        Var qs = Pointwise.scale(q[0], (float) (1 / Math.sqrt(dk)));
+        Var[] q = convolved(qProj.forward(x), qConv, state, "conv_q", geo, lengths);
+        Var[] k = convolved(kProj.forward(x), kConv, state, "conv_k", geo, lengths);
+        Var[] v = convolved(vProj.forward(x), vConv, state, "conv_v", geo, lengths);
+        Var gk = FeatureMaps.logSigmoid(gkProj.forward(x), 1f / temperature);
+        Var qs = Arith.scale(q[0], (float) (1 / Math.sqrt(dk)));
         Var[] core = GlaOp.apply(geo, lengths, form, dk, dv, qs, k[0], v[0], gk, stateOf(state, "S"));
-        Var y = oProj.apply(norm.apply(core[0], gProj.apply(x), geo, lengths));
+        Var y = oProj.forward(norm.apply(core[0], gProj.forward(x), geo, lengths));
         return new SequenceOutput(y, newState("S", core[1], "conv_q", q[1], "conv_k", k[1], "conv_v", v[1]));
     }
 
@@ -83,15 +85,15 @@ public final class Gla extends LinearAttentionLayer {
 
     /** The gate's low-rank projection {@code x W_α1 W_α2 + b_α}, named as flash-linear-attention's gk_proj.0 and gk_proj.1. */
     private static final class LowRankGate extends Module {
-        private final Projection down, up;
+        private final Linear down, up;
 
         LowRankGate(int in, int rank, int out, Rng rng) {
-            down = child("0", new Projection(in, rank, false, rng));
-            up = child("1", new Projection(rank, out, true, rng));
+            down = child("0", new Linear(in, rank, false, rng));
+            up = child("1", new Linear(rank, out, true, rng));
         }
 
-        Var apply(Var x) {
-            return up.apply(down.apply(x));
+        Var forward(Var x) {
+            return up.forward(down.forward(x));
         }
     }
 }

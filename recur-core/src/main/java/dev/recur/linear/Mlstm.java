@@ -5,6 +5,8 @@ import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerState;
 import dev.recur.layer.Lengths;
 import dev.recur.layer.SequenceOutput;
+import dev.recur.nn.Linear;
+import dev.recur.ops.Arith;
 import dev.recur.random.Rng;
 import dev.recur.tensor.Tensor;
 
@@ -29,24 +31,24 @@ import java.util.Map;
  */
 public final class Mlstm extends LinearAttentionLayer {
     private final int dk, dv;
-    private final Projection qProj, kProj, vProj, iGate, fGate, oGate, outProj;
+    private final Linear qProj, kProj, vProj, iGate, fGate, oGate, outProj;
     private final GatedRmsNorm norm;
 
     public Mlstm(LayerConfig config, Rng rng) {
         super(config);
         dk = width / heads;
         dv = width / heads;
-        qProj = child("q_proj", new Projection(inputSize, width, false, rng));
-        kProj = child("k_proj", new Projection(inputSize, width, false, rng));
-        vProj = child("v_proj", new Projection(inputSize, width, false, rng));
-        iGate = child("igate", new Projection(inputSize, heads, true, rng));
-        fGate = child("fgate", new Projection(inputSize, heads, true, rng));
-        oGate = child("ogate", new Projection(inputSize, width, false, rng));
+        qProj = child("q_proj", new Linear(inputSize, width, false, rng));
+        kProj = child("k_proj", new Linear(inputSize, width, false, rng));
+        vProj = child("v_proj", new Linear(inputSize, width, false, rng));
+        iGate = child("igate", new Linear(inputSize, heads, true, rng));
+        fGate = child("fgate", new Linear(inputSize, heads, true, rng));
+        oGate = child("ogate", new Linear(inputSize, width, false, rng));
         norm = child("norm", new GatedRmsNorm(dv, GatedRmsNorm.Gate.SIGMOID));
-        outProj = child("out_proj", new Projection(width, width, false, rng));
-        iGate.weight().fill(0f);
-        fGate.weight().fill(0f);
-        Tensor fb = fGate.bias(), ib = iGate.bias();
+        outProj = child("out_proj", new Linear(width, width, false, rng));
+        iGate.weight().value().fill(0f);
+        fGate.weight().value().fill(0f);
+        Tensor fb = fGate.bias().value(), ib = iGate.bias().value();
         for (int h = 0; h < heads; h++) {
             fb.data()[h] = heads == 1 ? 3f : 3f + 3f * h / (heads - 1);
             ib.data()[h] = (float) (0.1 * rng.nextGaussian());
@@ -55,11 +57,11 @@ public final class Mlstm extends LinearAttentionLayer {
 
     @Override
     protected SequenceOutput mix(Var x, Heads geo, Lengths lengths, LayerState state, Form form) {
-        Var k = Pointwise.scale(kProj.apply(x), (float) (1 / Math.sqrt(dk)));
-        Var lf = Pointwise.logSigmoid(fGate.apply(x), 1f);
-        Var[] core = MlstmOp.apply(geo, lengths, form, dk, dv, qProj.apply(x), k, vProj.apply(x), iGate.apply(x), lf,
+        Var k = Arith.scale(kProj.forward(x), (float) (1 / Math.sqrt(dk)));
+        Var lf = FeatureMaps.logSigmoid(fGate.forward(x), 1f);
+        Var[] core = MlstmOp.apply(geo, lengths, form, dk, dv, qProj.forward(x), k, vProj.forward(x), iGate.forward(x), lf,
                 stateOf(state, "C"), stateOf(state, "n"), stateOf(state, "m"));
-        Var y = outProj.apply(norm.apply(core[0], oGate.apply(x), geo, lengths));
+        Var y = outProj.forward(norm.apply(core[0], oGate.forward(x), geo, lengths));
         return new SequenceOutput(y, newState("C", core[1], "n", core[2], "m", core[3]));
     }
 

@@ -3,6 +3,7 @@ package dev.recur.linear;
 import dev.recur.autodiff.GradCheck;
 import dev.recur.autodiff.GradMode;
 import dev.recur.autodiff.Var;
+import dev.recur.io.safetensors.Safetensors;
 import dev.recur.layer.LayerState;
 import dev.recur.layer.Lengths;
 import dev.recur.layer.SequenceLayer;
@@ -10,9 +11,11 @@ import dev.recur.layer.SequenceOutput;
 import dev.recur.layer.StepOutput;
 import dev.recur.random.Rng;
 import dev.recur.tensor.Tensor;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,7 +27,7 @@ import static dev.recur.linear.Fixtures.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Streaming (step by step = forward), state save and restore, and variable lengths against a per-sequence loop. */
+/** Streaming (step by step = forward), state saved to safetensors and restored, and variable lengths against a per-sequence loop. */
 class LayerStreamingTest {
     static final int D = 5, W = 8, H = 2;
 
@@ -67,14 +70,15 @@ class LayerStreamingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void restoredStateContinuesIdentically(LayerCases.Case c) {
+    void restoredStateContinuesIdentically(LayerCases.Case c, @TempDir Path dir) {
         SequenceLayer layer = layer(c, "auto");
         int T = 12, split = 5, B = 2;
         Tensor x = randn(new Rng(2), 1f, T, B, D);
         try (var off = GradMode.off()) {
             LayerState live = layer.forward(Var.constant(x.narrow(0, 0, split).copy())).state();
-            Map<String, Tensor> saved = new LinkedHashMap<>();
-            live.toTensors().forEach((k, v) -> saved.put(k, Tensor.of(v.toArray(), v.shape())));
+            Path file = dir.resolve("state.safetensors");
+            Safetensors.write(file, live.toTensors());
+            Map<String, Tensor> saved = Safetensors.read(file);
             Var rest = Var.constant(x.narrow(0, split, T - split).copy());
             SequenceOutput fromLive = layer.forward(rest, null, live);
             SequenceOutput fromSaved = layer.forward(rest, null, LayerState.fromTensors(saved));

@@ -6,47 +6,15 @@ import dev.recur.kernel.Backends;
 import dev.recur.tensor.Tensor;
 
 /**
- * The elementwise feature maps and gates of the linear-attention layers, each one node with its
- * backward: SiLU, scaled sigmoid (β), scaled log-sigmoid (log decays), scaling, and per-head L2
- * normalisation. Outputs keep the input's shape.
+ * Feature maps of the linear-attention layers that the general ops lack, each one node with its
+ * backward: the scaled log-sigmoid of log decays, and per-head L2 normalisation of keys and
+ * queries. Outputs keep the input's shape.
  */
-final class Pointwise {
+final class FeatureMaps {
     /** Added under the square root of the L2 normalisation, as in flash-linear-attention's l2norm. */
     static final float L2_EPS = 1e-6f;
 
-    private Pointwise() {}
-
-    /** {@code x · sigmoid(x)}. */
-    static Var silu(Var x) {
-        Tensor xv = x.value().contiguous();
-        int n = xv.numel();
-        Tensor y = Tensor.zeros(xv.shape());
-        Backends.active().activations().silu(xv.data(), xv.offset(), y.data(), 0, n);
-        return new Node(x) {
-            @Override
-            protected void backward(Tensor[] g) {
-                Tensor dy = g[0].contiguous(), dx = gradOf(0);
-                Backends.active().activations().siluBackward(xv.data(), xv.offset(), dy.data(), dy.offset(), dx.data(), dx.offset(), n);
-            }
-        }.output(y);
-    }
-
-    /** {@code c · sigmoid(x)}: the delta rule's β (c = 2 allows eigenvalues in [−1, 1]). */
-    static Var sigmoid(Var x, float c) {
-        Tensor xv = x.value().contiguous();
-        int n = xv.numel();
-        Tensor s = Tensor.zeros(xv.shape()), y = Tensor.zeros(xv.shape());
-        Backends.active().activations().sigmoid(xv.data(), xv.offset(), s.data(), 0, n);
-        for (int i = 0; i < n; i++) y.data()[i] = c * s.data()[i];
-        return new Node(x) {
-            @Override
-            protected void backward(Tensor[] g) {
-                Tensor dy = g[0].contiguous(), dx = gradOf(0);
-                float[] sd = s.data();
-                for (int i = 0; i < n; i++) dx.data()[dx.offset() + i] += c * dy.data()[dy.offset() + i] * sd[i] * (1 - sd[i]);
-            }
-        }.output(y);
-    }
+    private FeatureMaps() {}
 
     /** {@code c · log sigmoid(x)} = {@code −c · softplus(−x)}: a log decay in (−∞, 0]. */
     static Var logSigmoid(Var x, float c) {
@@ -63,21 +31,6 @@ final class Pointwise {
             protected void backward(Tensor[] g) {
                 Tensor dy = g[0].contiguous(), dx = gradOf(0);
                 for (int i = 0; i < n; i++) dx.data()[dx.offset() + i] += c * dy.data()[dy.offset() + i] * s.data()[i];
-            }
-        }.output(y);
-    }
-
-    /** {@code c · x}. */
-    static Var scale(Var x, float c) {
-        Tensor xv = x.value().contiguous();
-        int n = xv.numel();
-        Tensor y = Tensor.zeros(xv.shape());
-        for (int i = 0; i < n; i++) y.data()[i] = c * xv.data()[xv.offset() + i];
-        return new Node(x) {
-            @Override
-            protected void backward(Tensor[] g) {
-                Tensor dy = g[0].contiguous(), dx = gradOf(0);
-                Blas.axpy(c, dy.data(), dy.offset(), dx.data(), dx.offset(), n);
             }
         }.output(y);
     }
