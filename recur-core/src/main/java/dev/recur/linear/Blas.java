@@ -5,8 +5,8 @@ import dev.recur.kernel.Backends;
 import java.util.Arrays;
 
 /**
- * The dense building blocks of the chunkwise forms: row-major GEMMs on the active backend and bulk
- * exponentials. Chunk products are small (chunk × head dim), so the wrappers skip empty products
+ * The dense building blocks of the linear-attention kernels on the active backend: row-major
+ * GEMMs, bulk exponentials, dot products and axpy. Chunk products are small (chunk × head dim), so the wrappers skip empty products
  * instead of handing zero sizes to the kernel.
  */
 final class Blas {
@@ -33,15 +33,14 @@ final class Blas {
         if (n > 0) Backends.active().activations().exp(x, off, x, off, n);
     }
 
+    /** {@code a · b} over n elements on the active backend (C2 does not vectorise float reductions). */
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
-        return s;
+        return Backends.active().reductions().dot(a, aOff, b, bOff, n);
     }
 
-    /** {@code y[yOff..] += alpha * x[xOff..]} over n elements. */
+    /** {@code y[yOff..] += alpha * x[xOff..]} over n elements, on the active backend. */
     static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+        Backends.active().reductions().axpy(alpha, x, xOff, y, yOff, n);
     }
 
     static void scale(float alpha, float[] x, int off, int n) {

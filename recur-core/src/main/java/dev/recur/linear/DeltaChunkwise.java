@@ -12,41 +12,49 @@ package dev.recur.linear;
  *   O    = (Γ ⊙ Q) S_0 + (Q Kᵀ ⊙ e^{γ_t − γ_u}, causal) U
  *   S_L  = Γ_L S_0 + (K ⊙ e^{γ_L − γ})ᵀ U
  * </pre>
- * All exponents are <= 0. Every product is a GEMM on the active backend. T, W and U are kept for
- * the backward pass, which runs the chunks in reverse carrying dS and differentiates these lines
- * in reverse order (dA = −Tᵀ dT Tᵀ through the inverse).
+ * All exponents are <= 0. Every product is a GEMM on the active backend. T, W, U, T (β ⊙ V), K Kᵀ
+ * and the scores are kept for the backward pass, which runs the chunks in reverse carrying dS and
+ * differentiates these lines in reverse order. Through the inverse, {@code dA = −Tᵀ dT Tᵀ} with
+ * {@code dT = dU (β⊙V)ᵀ + dW (βΓ⊙K)ᵀ} is formed as {@code −(Tᵀ dU) (T (β⊙V))ᵀ − (Tᵀ dW) Wᵀ}: two
+ * GEMMs with factors the pass needs anyway, instead of four.
  */
 final class DeltaChunkwise {
     private DeltaChunkwise() {}
 
-    /** T (C × C), W (C × dk) and U (C × dv) of every chunk. */
-    record Saved(float[] t, float[] w, float[] u) {}
+    /** Per chunk: T (C × C), W (C × dk), U and Ũ = T (β ⊙ V) (C × dv), K Kᵀ and the query scores P (C × C). */
+    record Saved(float[] t, float[] w, float[] u, float[] ut, float[] kk, float[] p) {
+        static Saved allocate(int chunks, int C, int dk, int dv) {
+            return new Saved(new float[chunks * C * C], new float[chunks * C * dk], new float[chunks * C * dv],
+                    new float[chunks * C * dv], new float[chunks * C * C], new float[chunks * C * C]);
+        }
+    }
 
     static Saved forward(DeltaOp.Seq s, float[] S, float[] o, float[] starts, int C) {
         int dk = s.dk(), dv = s.dv(), nh = s.nh(), area = dk * dv, P = s.positions();
         int chunks = (P + C - 1) / C;
-        Saved saved = new Saved(new float[chunks * C * C], new float[chunks * C * dk], new float[chunks * C * dv]);
+        Saved saved = Saved.allocate(chunks, C, dk, dv);
         Work w = new Work(C, dk, dv);
-        float[] q = s.q(), k = s.k();
+        float[] k = s.k(), kk = saved.kk;
         for (int ci = 0; ci < chunks; ci++) {
             int c0 = ci * C, L = Math.min(C, P - c0), nq = L / nh, q0 = c0 / nh;
-            int tOff = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv;
+            int sq = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv;
             System.arraycopy(S, 0, starts, ci * area, area);
             w.decay(s, c0, L);
             w.scaledInputs(s, c0, L);
-            Blas.gemm(false, true, L, L, dk, 1f, k, c0 * dk, dk, k, c0 * dk, dk, 0f, w.kk, 0, C);
+            Blas.gemm(false, true, L, L, dk, 1f, k, c0 * dk, dk, k, c0 * dk, dk, 0f, kk, sq, C);
             for (int t = 0; t < L; t++) {
                 float bt = s.beta()[c0 + t];
-                for (int u = 0; u < t; u++) w.a[t * C + u] = bt * w.m[t * C + u] * w.kk[t * C + u];
+                for (int u = 0; u < t; u++) w.a[t * C + u] = bt * w.m[t * C + u] * kk[sq + t * C + u];
             }
-            Triangular.unitLowerInverse(w.a, 0, C, saved.t, tOff, C, L);
-            Blas.gemm(false, false, L, dv, L, 1f, saved.t, tOff, C, w.vb, 0, dv, 0f, saved.u, uOff, dv);
-            Blas.gemm(false, false, L, dk, L, 1f, saved.t, tOff, C, w.kb, 0, dk, 0f, saved.w, wOff, dk);
+            Triangular.unitLowerInverse(w.a, 0, C, saved.t, sq, C, L);
+            Blas.gemm(false, false, L, dv, L, 1f, saved.t, sq, C, w.vb, 0, dv, 0f, saved.ut, uOff, dv);
+            Blas.gemm(false, false, L, dk, L, 1f, saved.t, sq, C, w.kb, 0, dk, 0f, saved.w, wOff, dk);
+            System.arraycopy(saved.ut, uOff, saved.u, uOff, L * dv);
             Blas.gemm(false, false, L, dv, dk, -1f, saved.w, wOff, dk, S, 0, dv, 1f, saved.u, uOff, dv);
             if (nq > 0) {
-                w.queryScores(s, c0, L);
+                w.queryScores(s, c0, L, saved.p, sq);
                 Blas.gemm(false, false, nq, dv, dk, 1f, w.qg, 0, dk, S, 0, dv, 0f, o, q0 * dv, dv);
-                Blas.gemm(false, false, nq, dv, L, 1f, w.p, 0, C, saved.u, uOff, dv, 1f, o, q0 * dv, dv);
+                Blas.gemm(false, false, nq, dv, L, 1f, saved.p, sq, C, saved.u, uOff, dv, 1f, o, q0 * dv, dv);
             }
             Blas.scale(w.gam1[L - 1], S, 0, area);
             Blas.gemm(true, false, dk, dv, L, 1f, w.kh, 0, dk, saved.u, uOff, dv, 1f, S, 0, dv);
@@ -64,13 +72,13 @@ final class DeltaChunkwise {
         boolean gated = s.g() != null;
         Work w = new Work(C, dk, dv);
         float[] q = s.q(), k = s.k(), v = s.v(), beta = s.beta();
+        float[] T = saved.t, W = saved.w, U = saved.u, Ut = saved.ut, KK = saved.kk, Ps = saved.p;
         float[] dU = new float[C * dv], dW = new float[C * dk], dK = new float[C * dk], dQ = new float[C * dk];
-        float[] dT = new float[C * C], y = new float[C * C], dA = new float[C * C], dB = new float[C * C];
-        float[] dgam = new float[C], dSn = new float[area], x = new float[C * dk], dVb = new float[C * dv];
+        float[] dA = new float[C * C], dB = new float[C * C], x = new float[C * dk], dVb = new float[C * dv];
+        float[] dgam = new float[C], dSn = new float[area];
         for (int ci = chunks - 1; ci >= 0; ci--) {
             int c0 = ci * C, L = Math.min(C, P - c0), nq = L / nh, q0 = c0 / nh;
-            int tOff = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv, sOff = ci * area;
-            float[] T = saved.t, W = saved.w, U = saved.u;
+            int sq = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv, sOff = ci * area;
             w.decay(s, c0, L);
             w.scaledInputs(s, c0, L);
             java.util.Arrays.fill(dgam, 0f);
@@ -93,7 +101,7 @@ final class DeltaChunkwise {
             // O = (Γ ⊙ Q) S_0 + P U
             java.util.Arrays.fill(dQ, 0, nq * dk, 0f);
             if (nq > 0) {
-                w.queryScores(s, c0, L);
+                w.queryScales(s, c0, L);
                 Blas.gemm(false, true, nq, dk, dv, 1f, dO, q0 * dv, dv, starts, sOff, dv, 0f, x, 0, dk);
                 for (int r = 0; r < nq; r++) {
                     int qp = r * nh + nh - 1;
@@ -103,7 +111,7 @@ final class DeltaChunkwise {
                 }
                 Blas.gemm(true, false, dk, dv, nq, 1f, w.qg, 0, dk, dO, q0 * dv, dv, 1f, dSn, 0, dv);
                 Blas.gemm(false, true, nq, L, dv, 1f, dO, q0 * dv, dv, U, uOff, dv, 0f, dB, 0, C);
-                Blas.gemm(true, false, L, dv, nq, 1f, w.p, 0, C, dO, q0 * dv, dv, 1f, dU, 0, dv);
+                Blas.gemm(true, false, L, dv, nq, 1f, Ps, sq, C, dO, q0 * dv, dv, 1f, dU, 0, dv);
                 for (int r = 0; r < nq; r++) {
                     int qp = r * nh + nh - 1;
                     for (int u = 0; u < L; u++) {
@@ -113,7 +121,7 @@ final class DeltaChunkwise {
                             continue;
                         }
                         if (gated && u < qp) {
-                            float en = dB[ix] * w.p[ix];
+                            float en = dB[ix] * Ps[sq + ix];
                             dgam[qp] += en;
                             dgam[u] -= en;
                         }
@@ -123,14 +131,11 @@ final class DeltaChunkwise {
                 Blas.gemm(false, false, nq, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dQ, 0, dk);
                 Blas.gemm(true, false, L, dk, nq, 1f, dB, 0, C, q, q0 * dk, dk, 1f, dK, 0, dk);
             }
-            // U = T (β ⊙ V) − W S_0
+            // U = T (β ⊙ V) − W S_0,  W = T (βΓ ⊙ K)
             Blas.gemm(false, true, L, dk, dv, -1f, dU, 0, dv, starts, sOff, dv, 0f, dW, 0, dk);
             Blas.gemm(true, false, dk, dv, L, -1f, W, wOff, dk, dU, 0, dv, 1f, dSn, 0, dv);
-            // W = T (βΓ ⊙ K): dT = dU (β⊙V)ᵀ + dW (βΓ⊙K)ᵀ, d(β⊙V) = Tᵀ dU, d(βΓ⊙K) = Tᵀ dW
-            Blas.gemm(false, true, L, L, dv, 1f, dU, 0, dv, w.vb, 0, dv, 0f, dT, 0, C);
-            Blas.gemm(false, true, L, L, dk, 1f, dW, 0, dk, w.kb, 0, dk, 1f, dT, 0, C);
-            Blas.gemm(true, false, L, dv, L, 1f, T, tOff, C, dU, 0, dv, 0f, dVb, 0, dv);
-            Blas.gemm(true, false, L, dk, L, 1f, T, tOff, C, dW, 0, dk, 0f, x, 0, dk);
+            Blas.gemm(true, false, L, dv, L, 1f, T, sq, C, dU, 0, dv, 0f, dVb, 0, dv);
+            Blas.gemm(true, false, L, dk, L, 1f, T, sq, C, dW, 0, dk, 0f, x, 0, dk);
             for (int t = 0; t < L; t++) {
                 int p = c0 + t;
                 float bt = beta[p], G = w.gam1[t];
@@ -141,23 +146,20 @@ final class DeltaChunkwise {
                 if (gated) dgam[t] += bt * G * xk;
                 for (int i = 0; i < dk; i++) dK[t * dk + i] += bt * G * x[t * dk + i];
             }
-            // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ on A's strictly lower support
-            Blas.gemm(true, false, L, L, L, 1f, T, tOff, C, dT, 0, C, 0f, y, 0, C);
-            Blas.gemm(false, true, L, L, L, -1f, y, 0, C, T, tOff, C, 0f, dA, 0, C);
-            // A_tu = β_t e^{γ_t − γ_u} (k_t · k_u), u < t
-            Blas.gemm(false, true, L, L, dk, 1f, k, c0 * dk, dk, k, c0 * dk, dk, 0f, w.kk, 0, C);
+            // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ = −(Tᵀ dU) Ũᵀ − (Tᵀ dW) Wᵀ on A's strictly lower support
+            Blas.gemm(false, true, L, L, dv, -1f, dVb, 0, dv, Ut, uOff, dv, 0f, dA, 0, C);
+            Blas.gemm(false, true, L, L, dk, -1f, x, 0, dk, W, wOff, dk, 1f, dA, 0, C);
+            // A_tu = β_t e^{γ_t − γ_u} (k_t · k_u), u < t: dK += (dG + dGᵀ) K with dG_tu = dA_tu β_t e^{γ_t − γ_u}
             for (int t = 0; t < L; t++) {
                 int p = c0 + t;
                 float bt = beta[p], db = 0f;
-                for (int u = 0; u < L; u++) {
+                dB[t * C + t] = 0f;
+                for (int u = 0; u < t; u++) {
                     int ix = t * C + u;
-                    if (u >= t) {
-                        dB[ix] = 0f;
-                        continue;
-                    }
-                    float f = w.m[ix] * w.kk[ix], d = dA[ix];
+                    float f = w.m[ix] * KK[sq + ix], d = dA[ix], dg = d * bt * w.m[ix];
                     db += d * f;
-                    dB[ix] = d * bt * w.m[ix];
+                    dB[ix] = dg;
+                    dB[u * C + t] = dg;
                     if (gated) {
                         float en = d * bt * f;
                         dgam[t] += en;
@@ -167,7 +169,6 @@ final class DeltaChunkwise {
                 grad.beta()[p] += db;
             }
             Blas.gemm(false, false, L, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dK, 0, dk);
-            Blas.gemm(true, false, L, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dK, 0, dk);
             Blas.axpy(1f, dK, 0, grad.k(), c0 * dk, L * dk);
             Blas.axpy(1f, dQ, 0, grad.q(), q0 * dk, nq * dk);
             if (gated) {
@@ -188,7 +189,7 @@ final class DeltaChunkwise {
         final int C, dk, dv;
         /** γ (cumulative log decay), e^γ, e^{γ_L − γ}, and e^{γ_t − γ_u} for u <= t (row stride C). */
         final float[] gam, gam1, tail, m;
-        final float[] kk, a, vb, kb, kh, qg, p;
+        final float[] a, vb, kb, kh, qg;
 
         Work(int C, int dk, int dv) {
             this.C = C;
@@ -198,13 +199,11 @@ final class DeltaChunkwise {
             gam1 = new float[C];
             tail = new float[C];
             m = new float[C * C];
-            kk = new float[C * C];
             a = new float[C * C];
             vb = new float[C * dv];
             kb = new float[C * dk];
             kh = new float[C * dk];
             qg = new float[C * dk];
-            p = new float[C * C];
         }
 
         void decay(DeltaOp.Seq s, int c0, int L) {
@@ -244,18 +243,23 @@ final class DeltaChunkwise {
             }
         }
 
-        /** Γ ⊙ Q and the causal, decayed scores P (nq × L) of the chunk's queries. */
-        void queryScores(DeltaOp.Seq s, int c0, int L) {
+        /** Γ ⊙ Q for the chunk's queries. */
+        void queryScales(DeltaOp.Seq s, int c0, int L) {
             int nh = s.nh(), nq = L / nh, q0 = c0 / nh;
-            float[] q = s.q();
             for (int r = 0; r < nq; r++) {
                 float G = gam1[r * nh + nh - 1];
-                for (int i = 0; i < dk; i++) qg[r * dk + i] = G * q[(q0 + r) * dk + i];
+                for (int i = 0; i < dk; i++) qg[r * dk + i] = G * s.q()[(q0 + r) * dk + i];
             }
-            Blas.gemm(false, true, nq, L, dk, 1f, q, q0 * dk, dk, s.k(), c0 * dk, dk, 0f, p, 0, C);
+        }
+
+        /** Γ ⊙ Q, and the causal, decayed scores of the chunk's queries (nq × L, row stride C) into {@code p} at pOff. */
+        void queryScores(DeltaOp.Seq s, int c0, int L, float[] p, int pOff) {
+            int nh = s.nh(), nq = L / nh, q0 = c0 / nh;
+            queryScales(s, c0, L);
+            Blas.gemm(false, true, nq, L, dk, 1f, s.q(), q0 * dk, dk, s.k(), c0 * dk, dk, 0f, p, pOff, C);
             for (int r = 0; r < nq; r++) {
                 int qp = r * nh + nh - 1;
-                for (int u = 0; u < L; u++) p[r * C + u] = u <= qp ? p[r * C + u] * m[qp * C + u] : 0f;
+                for (int u = 0; u < L; u++) p[pOff + r * C + u] = u <= qp ? p[pOff + r * C + u] * m[qp * C + u] : 0f;
             }
         }
     }

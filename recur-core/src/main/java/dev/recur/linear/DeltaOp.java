@@ -63,10 +63,12 @@ final class DeltaOp {
         Tensor out = Tensor.zeros(outShape);
         Tensor last = Tensor.zeros(B, H, dk, dv);
         float[][] starts = new float[B * H][];
+        Seq[] seqs = new Seq[B * H];
         DeltaChunkwise.Saved[] saved = new DeltaChunkwise.Saved[B * H];
         geo.forEach((b, h) -> {
             int len = geo.length(lengths, b);
             Seq s = gather(geo, b, h, len, nh, dk, dv, qv, kv, vv, bv, gv);
+            seqs[b * H + h] = s;
             float[] S = new float[area];
             int sOff = (b * H + h) * area;
             if (s0v != null) System.arraycopy(s0v.data(), s0v.offset() + sOff, S, 0, area);
@@ -94,7 +96,7 @@ final class DeltaOp {
                     float[] dS = new float[area];
                     if (dLast != null) System.arraycopy(dLast.data(), dLast.offset() + sOff, dS, 0, area);
                     if (len > 0) {
-                        Seq s = gather(geo, b, h, len, nh, dk, dv, qv, kv, vv, bv, gv);
+                        Seq s = seqs[b * H + h];
                         float[] dO = new float[len * dv];
                         if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dO);
                         Seq gr = Seq.zeros(len, nh, dk, dv, gv != null);

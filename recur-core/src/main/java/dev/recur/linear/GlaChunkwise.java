@@ -5,13 +5,15 @@ package dev.recur.linear;
  * sequence is cut into chunks of C steps; inside a chunk, with {@code γ_t = Σ_{s<=t} g_s} the
  * cumulative log decay since the chunk start,
  * <pre>
- *   O = (Q ⊙ e^γ) S_0 + P V,              P_ts = Σ_i q_ti k_si e^{γ_ti − γ_si}  (s <= t)
+ *   O = (Q ⊙ e^γ) S_0 + P V,              P_tu = Σ_i q_ti k_ui e^{γ_ti − γ_ui}  (u <= t)
  *   S_C = diag(e^{γ_C}) S_0 + (K ⊙ e^{γ_C − γ})ᵀ V
  * </pre>
- * and the chunks pass the state on. P is computed by the paper's secondary chunking so that no
- * exponent is positive, however strong the decay: between sub-chunks (16 rows) as one GEMM of
- * {@code Q ⊙ e^{γ − γ_r}} and {@code K ⊙ e^{γ_r − γ}} about the last row r before the sub-chunk;
- * inside a sub-chunk from pairwise exponentials.
+ * and the chunks pass the state on. P is computed by the paper's secondary chunking, in row blocks
+ * [a, b): rows of Q scaled by {@code e^{γ_t − γ_a}} (<= 1) times columns of K scaled by
+ * {@code e^{γ_a − γ_u}}, one GEMM per block. Columns before the block have factors <= 1; those
+ * inside it at most {@code e^{RANGE}}, because blocks are cut where the decay within them would
+ * exceed RANGE. Weak decays give one block per chunk; a decay stronger than RANGE in one step
+ * gives blocks of one row. No factor can overflow, however strong the decay.
  *
  * <p>The backward pass recomputes each chunk from its recorded start state and runs in reverse
  * chunk order carrying dS. The gate gradient uses the identity
@@ -20,25 +22,24 @@ package dev.recur.linear;
  * reverse cumulative sum, formed without the terms that cancel exactly.
  */
 final class GlaChunkwise {
-    /** Rows per sub-chunk of the secondary chunking. */
-    static final int SUB = 16;
+    /** The largest decay (in log space) inside one row block: factors stay within e^{±RANGE}. */
+    static final float RANGE = 40f;
 
     private GlaChunkwise() {}
 
     static void forward(GlaOp.Seq s, float[] S, float[] o, float[] starts, int chunk) {
         int dk = s.dk(), dv = s.dv(), area = dk * dv;
-        Work w = new Work(chunk, dk, dv);
+        Work w = new Work(chunk, dk);
         float[] v = s.v();
         for (int c0 = 0, ci = 0; c0 < s.len(); c0 += chunk, ci++) {
             int L = Math.min(chunk, s.len() - c0);
             System.arraycopy(S, 0, starts, ci * area, area);
             w.prepare(s, c0, L);
             Blas.gemm(false, false, L, dv, dk, 1f, w.qg, 0, dk, S, 0, dv, 0f, o, c0 * dv, dv);
-            for (int a = 0; a < L; a += SUB) {
-                int b = Math.min(a + SUB, L);
-                w.blockFactors(s, c0, a, b);
+            for (int a = 0, b; a < L; a = b) {
+                b = w.blockEnd(a, L);
                 w.scores(s, c0, a, b);
-                Blas.gemm(false, false, b - a, dv, b, 1f, w.A, a * chunk, chunk, v, c0 * dv, dv, 1f, o, (c0 + a) * dv, dv);
+                Blas.gemm(false, false, b - a, dv, b, 1f, w.A, 0, chunk, v, c0 * dv, dv, 1f, o, (c0 + a) * dv, dv);
             }
             for (int i = 0; i < dk; i++) Blas.scale(w.eg[(L - 1) * dk + i], S, i * dv, dv);
             Blas.gemm(true, false, dk, dv, L, 1f, w.kg, 0, dk, v, c0 * dv, dv, 1f, S, 0, dv);
@@ -47,13 +48,14 @@ final class GlaChunkwise {
 
     /**
      * Adds the gradients into {@code grad}; {@code dS} holds the final state's gradient on entry and
-     * the initial state's on return. {@code last} is the final state.
+     * the initial state's on return.
      */
     static void backward(GlaOp.Seq s, float[] dO, float[] dS, float[] starts, int chunk, GlaOp.Seq grad) {
         int dk = s.dk(), dv = s.dv(), area = dk * dv, C = chunk;
-        Work w = new Work(chunk, dk, dv);
+        Work w = new Work(chunk, dk);
         float[] q = s.q(), k = s.k(), v = s.v(), dvOut = grad.v();
         float[] dq = new float[C * dk], dkc = new float[C * dk], dkf = new float[C * dk], dgL = new float[dk], diag = new float[C];
+        float[] dA = new float[C * C], tq = new float[C * dk], tk = new float[C * dk];
         int chunks = (s.len() + chunk - 1) / chunk;
         for (int ci = chunks - 1; ci >= 0; ci--) {
             int c0 = ci * chunk, L = Math.min(chunk, s.len() - c0);
@@ -68,31 +70,22 @@ final class GlaChunkwise {
                 dkc[x] = 0f;
             }
             Blas.gemm(false, false, L, dv, dk, 1f, w.kg, 0, dk, dS, 0, dv, 1f, dvOut, c0 * dv, dv);
-            // Intra-chunk terms, sub-chunk by sub-chunk.
-            for (int a = 0; a < L; a += SUB) {
-                int b = Math.min(a + SUB, L), n = b - a;
-                w.blockFactors(s, c0, a, b);
+            // Intra-chunk terms, row block by row block; the diagonal of dP is set apart (see below).
+            for (int a = 0, b; a < L; a = b) {
+                b = w.blockEnd(a, L);
+                int n = b - a;
                 w.scores(s, c0, a, b);
-                Blas.gemm(false, true, n, b, dv, 1f, dO, (c0 + a) * dv, dv, v, c0 * dv, dv, 0f, w.dA, 0, C);
-                Blas.gemm(true, false, b, dv, n, 1f, w.A, a * C, C, dO, (c0 + a) * dv, dv, 1f, dvOut, c0 * dv, dv);
-                if (a > 0) {
-                    Blas.gemm(false, false, n, dk, a, 1f, w.dA, 0, C, w.kr, 0, dk, 0f, w.tq, 0, dk);
-                    for (int x = 0; x < n * dk; x++) dq[a * dk + x] += w.tq[x] * w.qrE[x];
-                    Blas.gemm(true, false, a, dk, n, 1f, w.dA, 0, C, w.qr, 0, dk, 0f, w.tk, 0, dk);
-                    for (int x = 0; x < a * dk; x++) dkc[x] += w.tk[x] * w.krE[x];
+                Blas.gemm(false, true, n, b, dv, 1f, dO, (c0 + a) * dv, dv, v, c0 * dv, dv, 0f, dA, 0, C);
+                Blas.gemm(true, false, b, dv, n, 1f, w.A, 0, C, dO, (c0 + a) * dv, dv, 1f, dvOut, c0 * dv, dv);
+                for (int t = a; t < b; t++) {
+                    int row = (t - a) * C;
+                    diag[t] = dA[row + t];
+                    java.util.Arrays.fill(dA, row + t, row + b, 0f);
                 }
-                for (int t = a, idx = 0; t < b; t++, idx++) {
-                    diag[t] = w.dA[(t - a) * C + t];
-                    for (int u = a; u < t; u++, idx++) {
-                        float d = w.dA[(t - a) * C + u];
-                        int pe = idx * dk, qt = (c0 + t) * dk, ku = (c0 + u) * dk;
-                        for (int i = 0; i < dk; i++) {
-                            float e = d * w.pe[pe + i];
-                            dq[t * dk + i] += e * k[ku + i];
-                            dkc[u * dk + i] += e * q[qt + i];
-                        }
-                    }
-                }
+                Blas.gemm(false, false, n, dk, b, 1f, dA, 0, C, w.kr, 0, dk, 0f, tq, 0, dk);
+                for (int x = 0; x < n * dk; x++) dq[a * dk + x] += tq[x] * w.qrE[x];
+                Blas.gemm(true, false, b, dk, n, 1f, dA, 0, C, w.qr, 0, dk, 0f, tk, 0, dk);
+                for (int x = 0; x < b * dk; x++) dkc[x] += tk[x] * w.krE[x];
             }
             // dS_0 = diag(e^{γ_C}) dS_C + (Q ⊙ e^γ)ᵀ dO
             for (int i = 0; i < dk; i++) Blas.scale(w.eg[(L - 1) * dk + i], dS, i * dv, dv);
@@ -123,9 +116,10 @@ final class GlaChunkwise {
     /** Scratch space for one chunk (allocated once per sequence). */
     private static final class Work {
         final int C, dk;
-        final float[] gam, eg, ekg, qg, kg, A, dA, qrE, qr, krE, kr, pe, tq, tk;
+        /** γ, e^γ, e^{γ_L − γ}, Q ⊙ e^γ, K ⊙ e^{γ_L − γ} (L × dk); a row block's factors and scaled rows; its scores. */
+        final float[] gam, eg, ekg, qg, kg, qrE, qr, krE, kr, A;
 
-        Work(int C, int dk, int dv) {
+        Work(int C, int dk) {
             this.C = C;
             this.dk = dk;
             gam = new float[C * dk];
@@ -133,18 +127,13 @@ final class GlaChunkwise {
             ekg = new float[C * dk];
             qg = new float[C * dk];
             kg = new float[C * dk];
-            A = new float[C * C];
-            dA = new float[SUB * C];
-            qrE = new float[SUB * dk];
-            qr = new float[SUB * dk];
+            qrE = new float[C * dk];
+            qr = new float[C * dk];
             krE = new float[C * dk];
             kr = new float[C * dk];
-            pe = new float[SUB * (SUB + 1) / 2 * dk];
-            tq = new float[SUB * dk];
-            tk = new float[C * dk];
+            A = new float[C * C];
         }
 
-        /** γ (cumulative log decay), e^γ, e^{γ_L − γ}, Q ⊙ e^γ and K ⊙ e^{γ_L − γ} for the chunk at c0. */
         void prepare(GlaOp.Seq s, int c0, int L) {
             float[] g = s.g(), q = s.q(), k = s.k();
             for (int t = 0; t < L; t++) {
@@ -164,44 +153,33 @@ final class GlaChunkwise {
             }
         }
 
-        /**
-         * For the sub-chunk of rows [a, b): e^{γ_t − γ_r} and Q rows scaled by it, e^{γ_r − γ_u} for
-         * u < a and K rows scaled by it (r = a − 1), and the pairwise e^{γ_t − γ_u} for a <= u <= t < b.
-         */
-        void blockFactors(GlaOp.Seq s, int c0, int a, int b) {
-            float[] q = s.q(), k = s.k();
-            if (a > 0) {
-                int r = (a - 1) * dk;
-                for (int t = a; t < b; t++) for (int i = 0; i < dk; i++) qrE[(t - a) * dk + i] = gam[t * dk + i] - gam[r + i];
-                Blas.expInPlace(qrE, 0, (b - a) * dk);
-                for (int x = 0; x < (b - a) * dk; x++) qr[x] = q[(c0 + a) * dk + x] * qrE[x];
-                for (int u = 0; u < a; u++) for (int i = 0; i < dk; i++) krE[u * dk + i] = gam[r + i] - gam[u * dk + i];
-                Blas.expInPlace(krE, 0, a * dk);
-                for (int x = 0; x < a * dk; x++) kr[x] = k[c0 * dk + x] * krE[x];
+        /** The end of the row block starting at a: as far as the decay within it stays <= RANGE. */
+        int blockEnd(int a, int L) {
+            int b = a + 1;
+            while (b < L) {
+                float range = 0f;
+                for (int i = 0; i < dk; i++) range = Math.max(range, gam[a * dk + i] - gam[b * dk + i]);
+                if (range > RANGE) break;
+                b++;
             }
-            int idx = 0;
-            for (int t = a; t < b; t++) {
-                for (int u = a; u <= t; u++, idx++) {
-                    for (int i = 0; i < dk; i++) pe[idx * dk + i] = gam[t * dk + i] - gam[u * dk + i];
-                }
-            }
-            Blas.expInPlace(pe, 0, idx * dk);
+            return b;
         }
 
-        /** Rows [a, b) of P (columns [0, b), zero above the diagonal), from {@link #blockFactors}. */
+        /**
+         * Rows [a, b) of P over columns [0, b) into A (row stride C, zero above the diagonal), with the
+         * factors e^{γ_t − γ_a}, e^{γ_a − γ_u} and the scaled rows they came from.
+         */
         void scores(GlaOp.Seq s, int c0, int a, int b) {
             float[] q = s.q(), k = s.k();
-            if (a > 0) Blas.gemm(false, true, b - a, a, dk, 1f, qr, 0, dk, kr, 0, dk, 0f, A, a * C, C);
-            int idx = 0;
-            for (int t = a; t < b; t++) {
-                for (int u = a; u <= t; u++, idx++) {
-                    float sum = 0f;
-                    int qt = (c0 + t) * dk, ku = (c0 + u) * dk, pOff = idx * dk;
-                    for (int i = 0; i < dk; i++) sum += q[qt + i] * k[ku + i] * pe[pOff + i];
-                    A[t * C + u] = sum;
-                }
-                for (int u = t + 1; u < b; u++) A[t * C + u] = 0f;
-            }
+            int n = b - a;
+            for (int t = a; t < b; t++) for (int i = 0; i < dk; i++) qrE[(t - a) * dk + i] = gam[t * dk + i] - gam[a * dk + i];
+            Blas.expInPlace(qrE, 0, n * dk);
+            for (int x = 0; x < n * dk; x++) qr[x] = q[(c0 + a) * dk + x] * qrE[x];
+            for (int u = 0; u < b; u++) for (int i = 0; i < dk; i++) krE[u * dk + i] = gam[a * dk + i] - gam[u * dk + i];
+            Blas.expInPlace(krE, 0, b * dk);
+            for (int x = 0; x < b * dk; x++) kr[x] = k[c0 * dk + x] * krE[x];
+            Blas.gemm(false, true, n, b, dk, 1f, qr, 0, dk, kr, 0, dk, 0f, A, 0, C);
+            for (int t = a; t < b; t++) java.util.Arrays.fill(A, (t - a) * C + t + 1, (t - a) * C + b, 0f);
         }
     }
 }

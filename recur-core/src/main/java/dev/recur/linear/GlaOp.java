@@ -29,9 +29,11 @@ final class GlaOp {
         Tensor out = Tensor.zeros(vv.shape());
         Tensor last = Tensor.zeros(B, H, dk, dv);
         float[][] starts = new float[B * H][];
+        Seq[] seqs = new Seq[B * H];
         geo.forEach((b, h) -> {
             int len = geo.length(lengths, b);
             Seq s = gather(geo, b, h, len, dk, dv, qv, kv, vv, gv);
+            seqs[b * H + h] = s;
             float[] S = new float[area];
             int sOff = (b * H + h) * area;
             if (s0v != null) System.arraycopy(s0v.data(), s0v.offset() + sOff, S, 0, area);
@@ -58,7 +60,7 @@ final class GlaOp {
                     float[] dS = new float[area];
                     if (dLast != null) System.arraycopy(dLast.data(), dLast.offset() + sOff, dS, 0, area);
                     if (len > 0) {
-                        Seq s = gather(geo, b, h, len, dk, dv, qv, kv, vv, gv);
+                        Seq s = seqs[b * H + h];
                         float[] dO = new float[len * dv];
                         if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dO);
                         Seq gr = Seq.zeros(len, dk, dv);

@@ -34,10 +34,17 @@ final class GlaRecurrence {
         if (o != null) java.util.Arrays.fill(o, oOff, oOff + dv, 0f);
         int vOff = t * dv;
         for (int i = 0; i < dk; i++) {
-            float ai = a[i], ki = k[t * dk + i];
+            float ai = a[i], ki = k[t * dk + i], qi = q[t * dk + i];
             int row = off + i * dv;
-            for (int j = 0; j < dv; j++) S[row + j] = ai * S[row + j] + ki * v[vOff + j];
-            if (o != null) Blas.axpy(q[t * dk + i], S, row, o, oOff, dv);
+            if (o == null) {
+                for (int j = 0; j < dv; j++) S[row + j] = ai * S[row + j] + ki * v[vOff + j];
+            } else {
+                for (int j = 0; j < dv; j++) {
+                    float x = ai * S[row + j] + ki * v[vOff + j];
+                    S[row + j] = x;
+                    o[oOff + j] += qi * x;
+                }
+            }
         }
     }
 

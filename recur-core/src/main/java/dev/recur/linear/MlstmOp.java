@@ -71,9 +71,11 @@ final class MlstmOp {
         Tensor out = Tensor.zeros(vv.shape());
         Tensor lastC = Tensor.zeros(B, H, dk, dv), lastN = Tensor.zeros(B, H, dk), lastM = Tensor.zeros(B, H);
         Trace[] traces = new Trace[B * H];
+        Seq[] seqs = new Seq[B * H];
         geo.forEach((b, h) -> {
             int len = geo.length(lengths, b), bh = b * H + h;
             Seq s = gather(geo, b, h, len, dk, dv, qv, kv, vv, iv, fv);
+            seqs[bh] = s;
             float[] Ca = new float[area];
             if (cv != null) joinState(cv, nv, bh, dk, dv, Ca);
             float mInit = mv == null ? 0f : mv.data()[mv.offset() + bh];
@@ -105,7 +107,7 @@ final class MlstmOp {
                     float dm = (dM == null ? 0f : dM.data()[dM.offset() + bh]) - Blas.dot(lam, 0, last, 0, area);
                     Seq gr = Seq.zeros(len, dk, dv);
                     if (len > 0) {
-                        Seq s = gather(geo, b, h, len, dk, dv, qv, kv, vv, iv, fv);
+                        Seq s = seqs[bh];
                         float[] dh = new float[len * dv];
                         if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dh);
                         if (form.chunked()) {

@@ -35,19 +35,23 @@ final class ShortConv extends Module {
 
     /** Returns {y (shape of x), final state}; {@code s0} null means zeros. */
     Var[] apply(Var x, Var s0, Heads geo, Lengths lengths) {
-        Tensor xv = x.value().contiguous(), wv = weight.value(), sv = s0 == null ? null : s0.value().contiguous();
+        Tensor xv = x.value().contiguous(), sv = s0 == null ? null : s0.value().contiguous();
         int T = geo.steps(), B = geo.batch(), C = channels, K = width;
+        // Taps as rows (K × C), so every inner loop runs over contiguous channels.
+        float[] taps = new float[K * C], w = weight.value().contiguous().data();
+        for (int c = 0; c < C; c++) for (int j = 0; j < K; j++) taps[j * C + c] = w[c * K + j];
         Tensor pre = Tensor.zeros(xv.shape()), y = Tensor.zeros(xv.shape());
-        float[] w = wv.data(), p = pre.data();
+        float[] p = pre.data();
         for (int t = 0; t < T; t++) {
             for (int b = 0; b < B; b++) {
                 int row = (t * B + b) * C;
                 for (int j = 0; j < K; j++) {
                     int tau = t - (K - 1) + j;
-                    float[] src = tau >= 0 ? xv.data() : sv == null ? null : sv.data();
+                    Tensor src = tau >= 0 ? xv : sv;
                     if (src == null) continue;
-                    int off = tau >= 0 ? xv.offset() + (tau * B + b) * C : sv.offset() + (b * (K - 1) + K - 1 + tau) * C;
-                    for (int c = 0; c < C; c++) p[row + c] += w[c * K + j] * src[off + c];
+                    int off = src.offset() + tapOffset(tau, b, B);
+                    float[] sd = src.data();
+                    for (int c = 0; c < C; c++) p[row + c] += taps[j * C + c] * sd[off + c];
                 }
             }
         }
@@ -57,18 +61,15 @@ final class ShortConv extends Module {
             int len = geo.length(lengths, b);
             for (int i = 0; i < K - 1; i++) {
                 int tau = len - (K - 1) + i;
-                if (tau >= 0) {
-                    System.arraycopy(xv.data(), xv.offset() + (tau * B + b) * C, last.data(), (b * (K - 1) + i) * C, C);
-                } else if (sv != null) {
-                    System.arraycopy(sv.data(), sv.offset() + (b * (K - 1) + K - 1 + tau) * C, last.data(), (b * (K - 1) + i) * C, C);
-                }
+                Tensor src = tau >= 0 ? xv : sv;
+                if (src != null) System.arraycopy(src.data(), src.offset() + tapOffset(tau, b, B), last.data(), (b * (K - 1) + i) * C, C);
             }
         }
         return new Node(x, weight, s0) {
             @Override
             protected void backward(Tensor[] g) {
                 Tensor dx = gradOf(0), dw = gradOf(1), ds = gradOf(2);
-                float[] dp = new float[p.length];
+                float[] dp = new float[p.length], dTaps = new float[K * C];
                 if (g[0] != null) {
                     Tensor dy = g[0].contiguous();
                     Backends.active().activations().siluBackward(p, 0, dy.data(), dy.offset(), dp, 0, p.length);
@@ -79,15 +80,22 @@ final class ShortConv extends Module {
                         for (int j = 0; j < K; j++) {
                             int tau = t - (K - 1) + j;
                             Tensor src = tau >= 0 ? xv : sv, dst = tau >= 0 ? dx : ds;
-                            int off = tau >= 0 ? (tau * B + b) * C : (b * (K - 1) + K - 1 + tau) * C;
+                            int off = tapOffset(tau, b, B);
                             if (dst != null) {
-                                for (int c = 0; c < C; c++) dst.data()[dst.offset() + off + c] += w[c * K + j] * dp[row + c];
+                                float[] dd = dst.data();
+                                int o = dst.offset() + off;
+                                for (int c = 0; c < C; c++) dd[o + c] += taps[j * C + c] * dp[row + c];
                             }
                             if (dw != null && src != null) {
-                                for (int c = 0; c < C; c++) dw.data()[dw.offset() + c * K + j] += dp[row + c] * src.data()[src.offset() + off + c];
+                                float[] sd = src.data();
+                                int o = src.offset() + off;
+                                for (int c = 0; c < C; c++) dTaps[j * C + c] += dp[row + c] * sd[o + c];
                             }
                         }
                     }
+                }
+                if (dw != null) {
+                    for (int c = 0; c < C; c++) for (int j = 0; j < K; j++) dw.data()[dw.offset() + c * K + j] += dTaps[j * C + c];
                 }
                 if (g[1] == null) return;
                 Tensor dl = g[1].contiguous();
@@ -97,11 +105,15 @@ final class ShortConv extends Module {
                         int tau = len - (K - 1) + i;
                         Tensor dst = tau >= 0 ? dx : ds;
                         if (dst == null) continue;
-                        int off = tau >= 0 ? (tau * B + b) * C : (b * (K - 1) + K - 1 + tau) * C;
-                        Blas.axpy(1f, dl.data(), dl.offset() + (b * (K - 1) + i) * C, dst.data(), dst.offset() + off, C);
+                        Blas.axpy(1f, dl.data(), dl.offset() + (b * (K - 1) + i) * C, dst.data(), dst.offset() + tapOffset(tau, b, B), C);
                     }
                 }
             }
         }.outputs(y, last);
+    }
+
+    /** Where tap position tau (a step, or −1 .. −(K − 1) in the state) of sequence b starts: in x, or in the state. */
+    private int tapOffset(int tau, int b, int batch) {
+        return tau >= 0 ? (tau * batch + b) * channels : (b * (width - 1) + width - 1 + tau) * channels;
     }
 }

@@ -34,7 +34,7 @@ class GlaCoreTest {
     @ParameterizedTest(name = "T={0} chunk={1} mu={2} chunked={3}")
     @CsvSource({
             "45, 40, -1.0, true", "45, 40, -1.0, false", "7, 64, -1.0, true", "33, 16, -7.0, true",
-            "33, 16, 2.5, true", "33, 16, 2.5, false", "21, 8, 0.5, true"})
+            "33, 16, 2.5, true", "33, 16, 2.5, false", "21, 8, 0.5, true", "40, 32, 4.5, true", "40, 32, 1.0, true"})
     void formsMatchTheFloat64Recurrence(int T, int chunk, double mu, boolean chunked) {
         int[] lengths = {T, T - 5};
         GradCheck.checkAll(inputs(T * 31L, T, mu), new boolean[] {true, true, true, true, true},
