@@ -12,32 +12,33 @@ package dev.recur.linear;
  *   O    = (Γ ⊙ Q) S_0 + (Q Kᵀ ⊙ e^{γ_t − γ_u}, causal) U
  *   S_L  = Γ_L S_0 + (K ⊙ e^{γ_L − γ})ᵀ U
  * </pre>
- * All exponents are <= 0. Every product is a GEMM on the active backend. T, W, U, T (β ⊙ V), K Kᵀ
- * and the scores are kept for the backward pass, which runs the chunks in reverse carrying dS and
+ * All exponents are <= 0. Every product is a GEMM on the active backend; β ⊙ V and βΓ ⊙ K sit side
+ * by side so that T multiplies both in one product, as do the matching products of the backward
+ * pass. T, [T (β ⊙ V) | W], U, K Kᵀ and the scores are kept for the backward pass, which runs the chunks in reverse carrying dS and
  * differentiates these lines in reverse order. Through the inverse, {@code dA = −Tᵀ dT Tᵀ} with
- * {@code dT = dU (β⊙V)ᵀ + dW (βΓ⊙K)ᵀ} is formed as {@code −(Tᵀ dU) (T (β⊙V))ᵀ − (Tᵀ dW) Wᵀ}: two
- * GEMMs with factors the pass needs anyway, instead of four.
+ * {@code dT = [dU | dW] [β⊙V | βΓ⊙K]ᵀ} is formed as {@code −(Tᵀ [dU | dW]) [Ũ | W]ᵀ}: one GEMM
+ * with factors the pass needs anyway, instead of four.
  */
 final class DeltaChunkwise {
     private DeltaChunkwise() {}
 
-    /** Per chunk: T (C × C), W (C × dk), U and Ũ = T (β ⊙ V) (C × dv), K Kᵀ and the query scores P (C × C). */
-    record Saved(float[] t, float[] w, float[] u, float[] ut, float[] kk, float[] p) {
+    /** Per chunk: T (C × C), [Ũ | W] = T [β ⊙ V | βΓ ⊙ K] (C × (dv + dk)), U (C × dv), K Kᵀ and the query scores P (C × C). */
+    record Saved(float[] t, float[] uw, float[] u, float[] kk, float[] p) {
         static Saved allocate(int chunks, int C, int dk, int dv) {
-            return new Saved(new float[chunks * C * C], new float[chunks * C * dk], new float[chunks * C * dv],
-                    new float[chunks * C * dv], new float[chunks * C * C], new float[chunks * C * C]);
+            return new Saved(new float[chunks * C * C], new float[chunks * C * (dv + dk)], new float[chunks * C * dv],
+                    new float[chunks * C * C], new float[chunks * C * C]);
         }
     }
 
     static Saved forward(DeltaOp.Seq s, float[] S, float[] o, float[] starts, int C) {
-        int dk = s.dk(), dv = s.dv(), nh = s.nh(), area = dk * dv, P = s.positions();
+        int dk = s.dk(), dv = s.dv(), n2 = dv + dk, nh = s.nh(), area = dk * dv, P = s.positions();
         int chunks = (P + C - 1) / C;
         Saved saved = Saved.allocate(chunks, C, dk, dv);
         Work w = new Work(C, dk, dv);
         float[] k = s.k(), kk = saved.kk;
         for (int ci = 0; ci < chunks; ci++) {
             int c0 = ci * C, L = Math.min(C, P - c0), nq = L / nh, q0 = c0 / nh;
-            int sq = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv;
+            int sq = ci * C * C, uwOff = ci * C * n2, uOff = ci * C * dv;
             System.arraycopy(S, 0, starts, ci * area, area);
             w.decay(s, c0, L);
             w.scaledInputs(s, c0, L);
@@ -47,10 +48,9 @@ final class DeltaChunkwise {
                 for (int u = 0; u < t; u++) w.a[t * C + u] = bt * w.m[t * C + u] * kk[sq + t * C + u];
             }
             Triangular.unitLowerInverse(w.a, 0, C, saved.t, sq, C, L);
-            Blas.gemm(false, false, L, dv, L, 1f, saved.t, sq, C, w.vb, 0, dv, 0f, saved.ut, uOff, dv);
-            Blas.gemm(false, false, L, dk, L, 1f, saved.t, sq, C, w.kb, 0, dk, 0f, saved.w, wOff, dk);
-            System.arraycopy(saved.ut, uOff, saved.u, uOff, L * dv);
-            Blas.gemm(false, false, L, dv, dk, -1f, saved.w, wOff, dk, S, 0, dv, 1f, saved.u, uOff, dv);
+            Blas.gemm(false, false, L, n2, L, 1f, saved.t, sq, C, w.vk, 0, n2, 0f, saved.uw, uwOff, n2);
+            for (int t = 0; t < L; t++) System.arraycopy(saved.uw, uwOff + t * n2, saved.u, uOff + t * dv, dv);
+            Blas.gemm(false, false, L, dv, dk, -1f, saved.uw, uwOff + dv, n2, S, 0, dv, 1f, saved.u, uOff, dv);
             if (nq > 0) {
                 w.queryScores(s, c0, L, saved.p, sq);
                 Blas.gemm(false, false, nq, dv, dk, 1f, w.qg, 0, dk, S, 0, dv, 0f, o, q0 * dv, dv);
@@ -67,24 +67,24 @@ final class DeltaChunkwise {
      * the initial state's on return.
      */
     static void backward(DeltaOp.Seq s, float[] dO, float[] dS, float[] starts, Saved saved, int C, DeltaOp.Seq grad) {
-        int dk = s.dk(), dv = s.dv(), nh = s.nh(), area = dk * dv, P = s.positions();
+        int dk = s.dk(), dv = s.dv(), n2 = dv + dk, nh = s.nh(), area = dk * dv, P = s.positions();
         int chunks = (P + C - 1) / C;
         boolean gated = s.g() != null;
         Work w = new Work(C, dk, dv);
         float[] q = s.q(), k = s.k(), v = s.v(), beta = s.beta();
-        float[] T = saved.t, W = saved.w, U = saved.u, Ut = saved.ut, KK = saved.kk, Ps = saved.p;
-        float[] dU = new float[C * dv], dW = new float[C * dk], dK = new float[C * dk], dQ = new float[C * dk];
-        float[] dA = new float[C * C], dB = new float[C * C], x = new float[C * dk], dVb = new float[C * dv];
+        float[] T = saved.t, UW = saved.uw, U = saved.u, KK = saved.kk, Ps = saved.p;
+        float[] dUW = new float[C * n2], dVK = new float[C * n2], dK = new float[C * dk], dQ = new float[C * dk];
+        float[] dA = new float[C * C], dB = new float[C * C], x = new float[C * dk];
         float[] dgam = new float[C], dSn = new float[area];
         for (int ci = chunks - 1; ci >= 0; ci--) {
             int c0 = ci * C, L = Math.min(C, P - c0), nq = L / nh, q0 = c0 / nh;
-            int sq = ci * C * C, wOff = ci * C * dk, uOff = ci * C * dv, sOff = ci * area;
+            int sq = ci * C * C, uwOff = ci * C * n2, uOff = ci * C * dv, sOff = ci * area;
             w.decay(s, c0, L);
             w.scaledInputs(s, c0, L);
             java.util.Arrays.fill(dgam, 0f);
             java.util.Arrays.fill(dK, 0f);
             // S_L = Γ_L S_0 + K̂ᵀ U, K̂ = K ⊙ e^{γ_L − γ}
-            Blas.gemm(false, false, L, dv, dk, 1f, w.kh, 0, dk, dS, 0, dv, 0f, dU, 0, dv);
+            Blas.gemm(false, false, L, dv, dk, 1f, w.kh, 0, dk, dS, 0, dv, 0f, dUW, 0, n2);
             Blas.gemm(false, true, L, dk, dv, 1f, U, uOff, dv, dS, 0, dv, 0f, x, 0, dk);
             float gL = w.gam1[L - 1];
             float dgL = gated ? gL * Blas.dot(starts, sOff, dS, 0, area) : 0f;
@@ -111,7 +111,7 @@ final class DeltaChunkwise {
                 }
                 Blas.gemm(true, false, dk, dv, nq, 1f, w.qg, 0, dk, dO, q0 * dv, dv, 1f, dSn, 0, dv);
                 Blas.gemm(false, true, nq, L, dv, 1f, dO, q0 * dv, dv, U, uOff, dv, 0f, dB, 0, C);
-                Blas.gemm(true, false, L, dv, nq, 1f, Ps, sq, C, dO, q0 * dv, dv, 1f, dU, 0, dv);
+                Blas.gemm(true, false, L, dv, nq, 1f, Ps, sq, C, dO, q0 * dv, dv, 1f, dUW, 0, n2);
                 for (int r = 0; r < nq; r++) {
                     int qp = r * nh + nh - 1;
                     for (int u = 0; u < L; u++) {
@@ -131,24 +131,22 @@ final class DeltaChunkwise {
                 Blas.gemm(false, false, nq, dk, L, 1f, dB, 0, C, k, c0 * dk, dk, 1f, dQ, 0, dk);
                 Blas.gemm(true, false, L, dk, nq, 1f, dB, 0, C, q, q0 * dk, dk, 1f, dK, 0, dk);
             }
-            // U = T (β ⊙ V) − W S_0,  W = T (βΓ ⊙ K)
-            Blas.gemm(false, true, L, dk, dv, -1f, dU, 0, dv, starts, sOff, dv, 0f, dW, 0, dk);
-            Blas.gemm(true, false, dk, dv, L, -1f, W, wOff, dk, dU, 0, dv, 1f, dSn, 0, dv);
-            Blas.gemm(true, false, L, dv, L, 1f, T, sq, C, dU, 0, dv, 0f, dVb, 0, dv);
-            Blas.gemm(true, false, L, dk, L, 1f, T, sq, C, dW, 0, dk, 0f, x, 0, dk);
+            // U = Ũ − W S_0 with [Ũ | W] = T [β ⊙ V | βΓ ⊙ K]: dW = −dU S_0ᵀ, dS_0 −= Wᵀ dU, d[β ⊙ V | βΓ ⊙ K] = Tᵀ [dU | dW]
+            Blas.gemm(false, true, L, dk, dv, -1f, dUW, 0, n2, starts, sOff, dv, 0f, dUW, dv, n2);
+            Blas.gemm(true, false, dk, dv, L, -1f, UW, uwOff + dv, n2, dUW, 0, n2, 1f, dSn, 0, dv);
+            Blas.gemm(true, false, L, n2, L, 1f, T, sq, C, dUW, 0, n2, 0f, dVK, 0, n2);
             for (int t = 0; t < L; t++) {
-                int p = c0 + t;
+                int p = c0 + t, row = t * n2;
                 float bt = beta[p], G = w.gam1[t];
-                grad.beta()[p] += Blas.dot(dVb, t * dv, v, p * dv, dv);
-                for (int j = 0; j < dv; j++) grad.v()[p * dv + j] += bt * dVb[t * dv + j];
-                float xk = Blas.dot(x, t * dk, k, p * dk, dk);
+                grad.beta()[p] += Blas.dot(dVK, row, v, p * dv, dv);
+                for (int j = 0; j < dv; j++) grad.v()[p * dv + j] += bt * dVK[row + j];
+                float xk = Blas.dot(dVK, row + dv, k, p * dk, dk);
                 grad.beta()[p] += G * xk;
                 if (gated) dgam[t] += bt * G * xk;
-                for (int i = 0; i < dk; i++) dK[t * dk + i] += bt * G * x[t * dk + i];
+                for (int i = 0; i < dk; i++) dK[t * dk + i] += bt * G * dVK[row + dv + i];
             }
-            // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ = −(Tᵀ dU) Ũᵀ − (Tᵀ dW) Wᵀ on A's strictly lower support
-            Blas.gemm(false, true, L, L, dv, -1f, dVb, 0, dv, Ut, uOff, dv, 0f, dA, 0, C);
-            Blas.gemm(false, true, L, L, dk, -1f, x, 0, dk, W, wOff, dk, 1f, dA, 0, C);
+            // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ = −(Tᵀ [dU | dW]) [Ũ | W]ᵀ on A's strictly lower support
+            Blas.gemm(false, true, L, L, n2, -1f, dVK, 0, n2, UW, uwOff, n2, 0f, dA, 0, C);
             // A_tu = β_t e^{γ_t − γ_u} (k_t · k_u), u < t: dK += (dG + dGᵀ) K with dG_tu = dA_tu β_t e^{γ_t − γ_u}
             for (int t = 0; t < L; t++) {
                 int p = c0 + t;
@@ -189,7 +187,7 @@ final class DeltaChunkwise {
         final int C, dk, dv;
         /** γ (cumulative log decay), e^γ, e^{γ_L − γ}, and e^{γ_t − γ_u} for u <= t (row stride C). */
         final float[] gam, gam1, tail, m;
-        final float[] a, vb, kb, kh, qg;
+        final float[] a, vk, kh, qg;
 
         Work(int C, int dk, int dv) {
             this.C = C;
@@ -200,8 +198,7 @@ final class DeltaChunkwise {
             tail = new float[C];
             m = new float[C * C];
             a = new float[C * C];
-            vb = new float[C * dv];
-            kb = new float[C * dk];
+            vk = new float[C * (dv + dk)];
             kh = new float[C * dk];
             qg = new float[C * dk];
         }
@@ -229,15 +226,16 @@ final class DeltaChunkwise {
             Blas.expInPlace(tail, 0, L);
         }
 
-        /** β ⊙ V, βΓ ⊙ K and K ⊙ e^{γ_L − γ} for the chunk at c0. */
+        /** [β ⊙ V | βΓ ⊙ K] and K ⊙ e^{γ_L − γ} for the chunk at c0. */
         void scaledInputs(DeltaOp.Seq s, int c0, int L) {
             float[] k = s.k(), v = s.v(), beta = s.beta();
+            int n2 = dv + dk;
             for (int t = 0; t < L; t++) {
                 int p = c0 + t;
                 float bt = beta[p], bg = bt * gam1[t], e = tail[t];
-                for (int j = 0; j < dv; j++) vb[t * dv + j] = bt * v[p * dv + j];
+                for (int j = 0; j < dv; j++) vk[t * n2 + j] = bt * v[p * dv + j];
                 for (int i = 0; i < dk; i++) {
-                    kb[t * dk + i] = bg * k[p * dk + i];
+                    vk[t * n2 + dv + i] = bg * k[p * dk + i];
                     kh[t * dk + i] = e * k[p * dk + i];
                 }
             }
