@@ -17,13 +17,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The comparison of {@link LinearAttentionBench} (core scope) for a shared, loaded machine: one
+ * The comparison of {@link LinearAttentionBench} for a shared, loaded machine: one
  * compute thread, the forms interleaved in one JVM, and the thread's CPU time rather than wall time,
  * so that time spent waiting for a core does not count. Prints the minimum and median of each
  * configuration and the recurrent / chunkwise ratios.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp recur-bench/target/recur-bench.jar
- * dev.recur.bench.modern.LinearAttentionCpuTime [repetitions]}.
+ * dev.recur.bench.modern.LinearAttentionCpuTime [repetitions] [core|layer]}.
  */
 public final class LinearAttentionCpuTime {
     static final int T = 2048, B = 4, HEADS = 4;
@@ -32,10 +32,11 @@ public final class LinearAttentionCpuTime {
 
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        String scope = args.length > 1 ? args[1] : "core";
         Parallel.setThreads(1);
         Map<String, Runnable> runs = new LinkedHashMap<>();
         for (String mixer : new String[] {"gla", "deltanet"}) {
-            for (String form : new String[] {"chunk", "recurrent"}) runs.put(mixer + " " + form, run(mixer, form.equals("chunk")));
+            for (String form : new String[] {"chunk", "recurrent"}) runs.put(mixer + " " + form, run(mixer, form, scope));
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, List<Long>> times = new LinkedHashMap<>();
@@ -47,8 +48,8 @@ public final class LinearAttentionCpuTime {
                 if (r >= 2) times.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(dt); // two warm-up rounds
             }
         }
-        System.out.printf(Locale.ROOT, "T=%d B=%d heads=%d, backend %s, one thread, CPU time per forward+backward%n",
-                T, B, HEADS, Backends.active().name());
+        System.out.printf(Locale.ROOT, "%s: T=%d B=%d width=%d heads=%d, backend %s, one thread, CPU time per forward+backward%n",
+                scope, T, B, LinearAttentionBench.WIDTH, HEADS, Backends.active().name());
         Map<String, Double> median = new LinkedHashMap<>();
         times.forEach((k, l) -> {
             Collections.sort(l);
@@ -61,12 +62,12 @@ public final class LinearAttentionCpuTime {
         }
     }
 
-    /** The same inputs as {@link LinearAttentionBench}'s core scope. */
-    private static Runnable run(String mixer, boolean chunked) {
+    /** The same setup as {@link LinearAttentionBench}. */
+    private static Runnable run(String mixer, String form, String scope) {
         LinearAttentionBench b = new LinearAttentionBench();
         b.mixer = mixer;
-        b.form = chunked ? "chunk" : "recurrent";
-        b.scope = "core";
+        b.form = form;
+        b.scope = scope;
         b.threads = 1;
         b.setup();
         return b::forwardBackward;
