@@ -54,7 +54,8 @@ final class GlaChunkwise {
         int dk = s.dk(), dv = s.dv(), area = dk * dv, C = chunk;
         Work w = new Work(chunk, dk);
         float[] q = s.q(), k = s.k(), v = s.v(), dvOut = grad.v();
-        float[] dq = new float[C * dk], dkc = new float[C * dk], dkf = new float[C * dk], dgL = new float[dk], diag = new float[C];
+        float[] dq = new float[C * dk], dkc = new float[C * dk], dkf = new float[C * dk], dgL = new float[dk], acc = new float[dk];
+        float[] diag = new float[C];
         float[] dA = new float[C * C], tq = new float[C * dk], tk = new float[C * dk];
         int chunks = (s.len() + chunk - 1) / chunk;
         for (int ci = chunks - 1; ci >= 0; ci--) {
@@ -95,19 +96,22 @@ final class GlaChunkwise {
             // would swamp the result: the diagonal pairs (t, t) carry no decay, and the final-state
             // term's sum over t' >= t is the forward sum e^{γ_C} rowsum(dS_C ⊙ S_0) + Σ_{u<t} k_u ⊙ dkf_u.
             float[] dqOut = grad.q(), dkOut = grad.k(), dg = grad.g();
-            for (int i = 0; i < dk; i++) {
-                float acc = 0f, fin = dgL[i];
-                for (int t = L - 1; t >= 0; t--) {
-                    int x = t * dk + i, gx = (c0 + t) * dk + i;
-                    acc += q[gx] * dq[x] - k[gx] * dkc[x];
-                    dg[gx] += acc;
-                    dqOut[gx] += dq[x] + diag[t] * k[gx];
-                    dkOut[gx] += dkc[x] + dkf[x] + diag[t] * q[gx];
+            java.util.Arrays.fill(acc, 0f);
+            for (int t = L - 1; t >= 0; t--) {
+                int x = t * dk, gx = (c0 + t) * dk;
+                float d = diag[t];
+                for (int i = 0; i < dk; i++) {
+                    acc[i] += q[gx + i] * dq[x + i] - k[gx + i] * dkc[x + i];
+                    dg[gx + i] += acc[i];
+                    dqOut[gx + i] += dq[x + i] + d * k[gx + i];
+                    dkOut[gx + i] += dkc[x + i] + dkf[x + i] + d * q[gx + i];
                 }
-                for (int t = 0; t < L; t++) {
-                    int x = t * dk + i, gx = (c0 + t) * dk + i;
-                    dg[gx] += fin;
-                    fin += k[gx] * dkf[x];
+            }
+            for (int t = 0; t < L; t++) {
+                int x = t * dk, gx = (c0 + t) * dk;
+                for (int i = 0; i < dk; i++) {
+                    dg[gx + i] += dgL[i];
+                    dgL[i] += k[gx + i] * dkf[x + i];
                 }
             }
         }
@@ -155,14 +159,17 @@ final class GlaChunkwise {
 
         /** The end of the row block starting at a: as far as the decay within it stays <= RANGE. */
         int blockEnd(int a, int L) {
+            if (range(a, L - 1) <= RANGE) return L;
             int b = a + 1;
-            while (b < L) {
-                float range = 0f;
-                for (int i = 0; i < dk; i++) range = Math.max(range, gam[a * dk + i] - gam[b * dk + i]);
-                if (range > RANGE) break;
-                b++;
-            }
+            while (b < L && range(a, b) <= RANGE) b++;
             return b;
+        }
+
+        /** The largest decay over features from step a to step b of the chunk, {@code max_i (γ_ai − γ_bi)}. */
+        private float range(int a, int b) {
+            float r = 0f;
+            for (int i = 0; i < dk; i++) r = Math.max(r, gam[a * dk + i] - gam[b * dk + i]);
+            return r;
         }
 
         /**
