@@ -6,6 +6,7 @@ import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Norms;
 import dev.recur.kernel.Reductions;
 import dev.recur.kernel.scalar.ScalarBackend;
+import dev.recur.kernel.vector.gemm.VectorGemm;
 
 /**
  * Kernels on the Vector API ({@code jdk.incubator.vector}), species chosen once at the platform's
@@ -15,6 +16,7 @@ import dev.recur.kernel.scalar.ScalarBackend;
 public final class VectorBackend implements Backend {
     // Placeholders delegate to the scalar twins until each vector kernel lands.
     private final ScalarBackend scalar = new ScalarBackend();
+    private final Gemm gemm = new VectorGemm();
 
     @Override
     public String name() {
@@ -23,7 +25,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public Gemm gemm() {
-        return scalar.gemm();
+        return gemm;
     }
 
     @Override
