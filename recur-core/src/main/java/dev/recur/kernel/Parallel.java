@@ -9,10 +9,11 @@ import java.util.concurrent.locks.LockSupport;
  * thread count, so that results are the same bits for the same seed and thread count.
  *
  * <p>The pool is built for many short calls (one recurrent step is a few microseconds of work):
- * the caller runs chunk 0 itself, worker {@code w} always runs chunk {@code w + 1} (so a worker
- * keeps meeting the same data in its cache), and an idle worker spins for {@link #SPIN_NANOS}
- * before parking, so that a call that follows soon is picked up in well under a microsecond
- * instead of paying a wake-up.
+ * the caller runs chunk 0 itself and then claims any chunk no worker has started, so a call never
+ * waits for a worker that the OS has not scheduled (a busy machine); an idle worker spins for
+ * {@link #SPIN_NANOS} before parking, so that a call that follows soon is picked up in well under
+ * a microsecond instead of paying a wake-up. Who runs a chunk never changes its bounds, so the
+ * results stay the same bits.
  */
 public final class Parallel {
     /** How long an idle worker polls for the next call before it parks. */
@@ -84,10 +85,13 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** One call's chunks; immutable apart from its completion count, so workers read it race-free. */
+    /** One call's chunks; immutable apart from its counters, so workers read it race-free. */
     private static final class Job {
         final RangeTask task;
         final int n, parts;
+        /** The next chunk nobody has claimed (chunk 0 is the caller's). */
+        final AtomicInteger next = new AtomicInteger(1);
+        /** Chunks other than 0 that have not finished. */
         final AtomicInteger pending;
         volatile Throwable failure;
         volatile Thread waiter;
@@ -96,11 +100,27 @@ public final class Parallel {
             this.task = task;
             this.n = n;
             this.parts = parts;
-            this.pending = new AtomicInteger(parts - 1);
+            this.pending = new AtomicInteger(Math.max(0, parts - 1));
         }
 
         void runChunk(int i) {
             task.run(bound(n, parts, i), bound(n, parts, i + 1));
+        }
+
+        /** Claims and runs chunks until none is left; a failure is recorded for the caller. */
+        void help() {
+            if (next.get() >= parts) return; // nothing left (or the idle job): no counter traffic
+            for (int i; (i = next.getAndIncrement()) < parts; ) {
+                try {
+                    runChunk(i);
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                }
+                if (pending.decrementAndGet() == 0) {
+                    Thread w = waiter;
+                    if (w != null) LockSupport.unpark(w);
+                }
+            }
         }
     }
 
@@ -143,6 +163,7 @@ public final class Parallel {
                 } catch (Throwable t) {
                     own = t;
                 }
+                j.help();
                 await(j);
                 job = IDLE;
                 Throwable failure = own != null ? own : j.failure;
@@ -177,13 +198,11 @@ public final class Parallel {
 
     private static final class Worker extends Thread {
         private final Pool pool;
-        private final int index;
         private volatile boolean parked;
 
         Worker(Pool pool, int index) {
             super("recur-compute-" + (index + 1));
             this.pool = pool;
-            this.index = index;
             setDaemon(true);
         }
 
@@ -198,16 +217,7 @@ public final class Parallel {
                 Job j = next(last);
                 if (j == null) return;
                 last = j;
-                if (index + 1 >= j.parts) continue;
-                try {
-                    j.runChunk(index + 1);
-                } catch (Throwable t) {
-                    if (j.failure == null) j.failure = t;
-                }
-                if (j.pending.decrementAndGet() == 0) {
-                    Thread waiter = j.waiter;
-                    if (waiter != null) LockSupport.unpark(waiter);
-                }
+                j.help();
             }
         }
 
