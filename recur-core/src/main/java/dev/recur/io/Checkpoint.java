@@ -90,7 +90,7 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
             } else if (name.startsWith(OPTIM_PREFIX)) {
                 optim.put(name.substring(OPTIM_PREFIX.length()), f.tensor(name));
             } else {
-                throw new FormatException(f.source(), "tensor \"" + name + "\" is neither model.* nor optim.*");
+                throw new FormatException(f.source(), "tensor " + FormatException.quote(name) + " is neither model.* nor optim.*");
             }
         }
         OptimizerState optimizer = new OptimizerState(RecurFormat.document(f, "optimizer"), optim);
@@ -123,7 +123,7 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
         long position = counter(m, "data_position", source, where);
         Map<String, long[]> rng = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : JsonValues.object(m.get("rng"), source, where + " \"rng\"").entrySet()) {
-            String what = where + " \"rng\" \"" + e.getKey() + "\"";
+            String what = where + " \"rng\" " + FormatException.quote(e.getKey());
             List<Object> words = JsonValues.array(e.getValue(), source, what);
             long[] state = new long[words.size()];
             for (int i = 0; i < state.length; i++) state[i] = hexWord(words.get(i), source, what);
@@ -136,13 +136,13 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
     private static long counter(Map<String, Object> m, String key, String source, String where) {
         Object v = m.get(key);
         if (!(v instanceof Long l) || l < 0) {
-            throw new FormatException(source, where + " \"" + key + "\" must be a non-negative integer, found " + Json.typeName(v) + " " + v);
+            throw new FormatException(source, where + " \"" + key + "\" must be a non-negative integer, found " + Json.describe(v));
         }
         return l;
     }
 
     private static long hexWord(Object v, String source, String what) {
         if (v instanceof String s && s.matches("[0-9a-f]{16}")) return Long.parseUnsignedLong(s, 16);
-        throw new FormatException(source, what + ": expected 16 lowercase hex digits, found " + Json.typeName(v) + " " + v);
+        throw new FormatException(source, what + ": expected 16 lowercase hex digits, found " + Json.describe(v));
     }
 }

@@ -121,7 +121,7 @@ class CheckpointTest {
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(), TRAINING.replace(",\"epoch\":0", "")), "c")),
                 "c", "\"epoch\" must be a non-negative integer, found null");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),
-                TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[\"123\"]}")), "c")), "c", "\"rng\" \"data\": expected 16 lowercase hex digits, found a string 123");
+                TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[\"123\"]}")), "c")), "c", "\"rng\" \"data\": expected 16 lowercase hex digits, found a string \"123\"");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),
                 TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[12]}")), "c")), "c", "expected 16 lowercase hex digits, found a number 12");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),

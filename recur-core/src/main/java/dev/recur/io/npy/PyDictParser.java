@@ -54,8 +54,8 @@ final class PyDictParser {
             }
             int keyAt = pos;
             String key = string();
-            if (!KEYS.contains(key)) throw errorAt(keyAt, "unexpected key '" + key + "' (an npy header has descr, fortran_order, shape)");
-            if (d.containsKey(key)) throw errorAt(keyAt, "duplicate key '" + key + "'");
+            if (!KEYS.contains(key)) throw errorAt(keyAt, "unexpected key '" + FormatException.printable(key) + "' (an npy header has descr, fortran_order, shape)");
+            if (d.containsKey(key)) throw errorAt(keyAt, "duplicate key '" + FormatException.printable(key) + "'");
             skipWs();
             expect(':');
             skipWs();

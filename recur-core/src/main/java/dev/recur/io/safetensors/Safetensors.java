@@ -107,7 +107,7 @@ public final class Safetensors {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) throw new FormatException(target, "cannot write null metadata");
             checkWellFormed(e.getKey(), "metadata key", target);
-            checkWellFormed(e.getValue(), "metadata value for \"" + e.getKey() + "\"", target);
+            checkWellFormed(e.getValue(), "metadata value for " + FormatException.quote(e.getKey()), target);
         }
         List<String> order = new ArrayList<>();
         byte[] header = SafetensorsHeader.encodeF32(shapes, metadata, order);
@@ -123,7 +123,7 @@ public final class Safetensors {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new FormatException(target, what + " \"" + s + "\" contains an unpaired UTF-16 surrogate at index " + i);
+                throw new FormatException(target, what + " " + FormatException.quote(s) + " contains an unpaired UTF-16 surrogate at index " + i);
             }
         }
     }
