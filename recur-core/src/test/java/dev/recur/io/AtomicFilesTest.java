@@ -71,6 +71,15 @@ class AtomicFilesTest {
     }
 
     @Test
+    void directoryTargetIsAnErrorAndStaysADirectory() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("sub"));
+        FileAccessException e = assertThrows(FileAccessException.class, () -> AtomicFiles.writeString(d, "x"));
+        IoFixtures.assertMessage(e, d.toString(), "cannot write");
+        assertTrue(Files.isDirectory(d));
+        assertEquals(List.of("sub"), names());
+    }
+
+    @Test
     void followsASymbolicLinkAndKeepsIt() throws Exception {
         Path real = dir.resolve("real.txt");
         Path link = dir.resolve("link.txt");

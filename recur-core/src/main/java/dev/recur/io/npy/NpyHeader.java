@@ -116,7 +116,7 @@ public record NpyHeader(int major, DType dtype, int[] shape, long dataStart) {
         if (descr.startsWith(">") && descr.length() > 2 && descr.charAt(2) != '1') {
             return "big-endian data ('" + FormatException.printable(descr) + "') is not supported; save a.astype('<" + FormatException.printable(descr.substring(1)) + "') instead";
         }
-        return "unsupported dtype '" + FormatException.printable(descr) + "' (supported: " + String.join(", ", DESCR.keySet().stream().sorted().toList()) + ")";
+        return "unsupported dtype " + FormatException.quote(descr) + " (supported: " + String.join(", ", DESCR.keySet().stream().sorted().toList()) + ")";
     }
 
     /** Versions 1 and 2 are latin-1, version 3 is UTF-8. */

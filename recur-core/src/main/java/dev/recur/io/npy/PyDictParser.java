@@ -33,7 +33,7 @@ final class PyDictParser {
         Map<String, Object> d = dict();
         skipWs();
         if (pos != s.length()) throw error("unexpected text after the header dict");
-        for (String k : KEYS) if (!d.containsKey(k)) throw new FormatException(source, "npy header has no '" + k + "' key");
+        for (String k : KEYS) if (!d.containsKey(k)) throw new FormatException(source, "npy header has no \"" + k + "\" key");
         if (!(d.get("descr") instanceof String descr)) {
             throw new FormatException(source, "npy header 'descr' must be a type string such as '<f4' (structured dtypes are not supported)");
         }
@@ -54,8 +54,8 @@ final class PyDictParser {
             }
             int keyAt = pos;
             String key = string();
-            if (!KEYS.contains(key)) throw errorAt(keyAt, "unexpected key '" + FormatException.printable(key) + "' (an npy header has descr, fortran_order, shape)");
-            if (d.containsKey(key)) throw errorAt(keyAt, "duplicate key '" + FormatException.printable(key) + "'");
+            if (!KEYS.contains(key)) throw errorAt(keyAt, "unexpected key " + FormatException.quote(key) + " (an npy header has descr, fortran_order, shape)");
+            if (d.containsKey(key)) throw errorAt(keyAt, "duplicate key " + FormatException.quote(key));
             skipWs();
             expect(':');
             skipWs();

@@ -111,6 +111,10 @@ public final class Safetensors {
         }
         List<String> order = new ArrayList<>();
         byte[] header = SafetensorsHeader.encodeF32(shapes, metadata, order);
+        if (header.length > SafetensorsHeader.MAX_HEADER_BYTES) {
+            throw new FormatException(target, "the header would be " + header.length + " bytes, over the format's limit of "
+                    + SafetensorsHeader.MAX_HEADER_BYTES + " (too much metadata or too many tensors)");
+        }
         List<Tensor> data = new ArrayList<>(order.size());
         for (String name : order) data.add(tensors.get(name));
         return new Encoded(header, data);

@@ -85,9 +85,9 @@ class NpyValidationTest {
     @Test
     void rejectsBadDicts() {
         rejects("", 0, "npy header: expected '{' at character 1");
-        rejects("{'descr': '<f4', 'shape': (2,), }", 8, "no 'fortran_order' key");
-        rejects(dict("'<f4'", "False", "(2,)").replace("}", "'x': 1, }"), 8, "unexpected key 'x'");
-        rejects("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", 8, "duplicate key 'descr'");
+        rejects("{'descr': '<f4', 'shape': (2,), }", 8, "no \"fortran_order\" key");
+        rejects(dict("'<f4'", "False", "(2,)").replace("}", "'x': 1, }"), 8, "unexpected key \"x\"");
+        rejects("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", 8, "duplicate key \"descr\"");
         rejects(dict("'<f4'", "False", "(2)"), 8, "shape (n) is an integer in Python");
         rejects(dict("'<f4'", "False", "(-2,)"), 8, "negative dimension");
         rejects(dict("'<f4'", "False", "(02,)"), 8, "leading zero");
@@ -108,9 +108,9 @@ class NpyValidationTest {
 
     @Test
     void rejectsUnsupportedTypes() {
-        rejects(dict("'<c8'", "False", "(1,)"), 8, "unsupported dtype '<c8'", "supported: ");
+        rejects(dict("'<c8'", "False", "(1,)"), 8, "unsupported dtype \"<c8\"", "supported: ");
         rejects(dict("'>i8'", "False", "(1,)"), 8, "big-endian data ('>i8') is not supported; save a.astype('<i8')");
-        rejects(dict("'O'", "False", "(1,)"), 8, "unsupported dtype 'O'");
+        rejects(dict("'O'", "False", "(1,)"), 8, "unsupported dtype \"O\"");
         rejects(dict("'<f4'", "True", "(2, 2)"), 16, "Fortran-order");
     }
 

@@ -167,6 +167,11 @@ class SafetensorsTest {
         IoFixtures.assertMessage(e, missing.toString(), "no such file");
         FileAccessException d = assertThrows(FileAccessException.class, () -> Safetensors.read(dir));
         IoFixtures.assertMessage(d, dir.toString(), "is a directory");
+        Path device = Path.of("/dev/null");
+        if (Files.exists(device)) {
+            FileAccessException dev = assertThrows(FileAccessException.class, () -> Safetensors.read(device));
+            IoFixtures.assertMessage(dev, device.toString(), "not a regular file");
+        }
     }
 
     @Test
