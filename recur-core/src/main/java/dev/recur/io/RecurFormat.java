@@ -63,11 +63,17 @@ final class RecurFormat {
             throw new FormatException(f.source(), "not a " + format + " file: its safetensors metadata has no \"format\" (a plain"
                     + " safetensors file; read it with Safetensors.read)");
         }
-        if (!found.equals(format)) throw new FormatException(f.source(), "is a " + FormatException.quote(found) + " file, expected \"" + format + "\"");
+        if (!found.equals(format)) {
+            throw new FormatException(f.source(), "is a " + FormatException.quote(found) + " file, expected \""
+                    + format + "\"");
+        }
         String v = f.metadata().get(VERSION_KEY);
         if (v == null) throw new FormatException(f.source(), format + " metadata has no \"version\"");
         int version = v.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(v) : -1;
-        if (version < 1) throw new FormatException(f.source(), format + " version " + FormatException.quote(v) + " is not a positive integer");
+        if (version < 1) {
+            throw new FormatException(f.source(), format + " version " + FormatException.quote(v)
+                    + " is not a positive integer");
+        }
         if (version > newest) {
             throw new FormatException(f.source(), format + " version " + version + " was written by a newer Recur; this build reads"
                     + " versions 1 to " + newest + " (upgrade Recur to read it)");

@@ -16,7 +16,9 @@ public record TrainingState(long step, long epoch, long dataPosition, Map<String
             throw new IllegalArgumentException("negative training position: step " + step + ", epoch " + epoch + ", data " + dataPosition);
         }
         LinkedHashMap<String, long[]> rng = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : RecurFormat.frozen(rngStates, "RNG states").entrySet()) rng.put(e.getKey(), e.getValue().clone());
+        for (Map.Entry<String, long[]> e : RecurFormat.frozen(rngStates, "RNG states").entrySet()) {
+            rng.put(e.getKey(), e.getValue().clone());
+        }
         rngStates = Collections.unmodifiableSequencedMap(rng);
         extra = RecurFormat.frozen(extra, "extra training state");
     }

@@ -83,7 +83,8 @@ class CheckpointTest {
     @Test
     void isAPlainSafetensorsFileWithPrefixedNames() {
         try (SafetensorsFile f = Safetensors.open(sample().toBytes(), "ck")) {
-            assertEquals(List.of("model.rnn.bias", "model.rnn.weight", "optim.exp_avg.rnn.weight", "optim.exp_avg_sq.rnn.weight"), f.names());
+            assertEquals(List.of("model.rnn.bias", "model.rnn.weight", "optim.exp_avg.rnn.weight", "optim.exp_avg_sq.rnn.weight"),
+                    f.names());
             assertEquals("recur-checkpoint", f.metadata().get("format"));
             assertTrue(f.metadata().get("training").contains("\"8000000000000000\""), f.metadata().get("training"));
         }
@@ -114,22 +115,27 @@ class CheckpointTest {
         assertEquals(1, Checkpoint.read(file(Map.of(), TRAINING), "ok").training().step());
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of("w", Tensor.zeros(1)), TRAINING), "c")),
                 "c", "tensor \"w\" is neither model.* nor optim.*");
-        assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(), TRAINING.replace("\"step\":1", "\"step\":-1")), "c")),
+        assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(), TRAINING.replace("\"step\":1",
+                "\"step\":-1")), "c")),
                 "c", "\"training\" \"step\" must be a non-negative integer, found a number -1");
-        assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(), TRAINING.replace("\"step\":1", "\"step\":1.5")), "c")),
+        assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(), TRAINING.replace("\"step\":1",
+                "\"step\":1.5")), "c")),
                 "c", "\"step\" must be a non-negative integer");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(), TRAINING.replace(",\"epoch\":0", "")), "c")),
                 "c", "\"epoch\" must be a non-negative integer, found null");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),
-                TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[\"123\"]}")), "c")), "c", "\"rng\" \"data\": expected 16 lowercase hex digits, found a string \"123\"");
+                TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[\"123\"]}")), "c")), "c",
+                        "\"rng\" \"data\": expected 16 lowercase hex digits, found a string \"123\"");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),
-                TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[12]}")), "c")), "c", "expected 16 lowercase hex digits, found a number 12");
+                TRAINING.replace("\"rng\":{}", "\"rng\":{\"data\":[12]}")), "c")), "c",
+                        "expected 16 lowercase hex digits, found a number 12");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),
                 TRAINING.replace("\"rng\":{}", "\"rng\":[]")), "c")), "c", "\"rng\": expected an object, found an array");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(file(Map.of(),
                 TRAINING.replace(",\"extra\":{}", "")), "c")), "c", "\"extra\": expected an object, found null");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(Safetensors.toBytes(Map.of(),
-                Map.of("format", "recur-checkpoint", "version", "7")), "c")), "c", "recur-checkpoint version 7 was written by a newer Recur");
+                Map.of("format", "recur-checkpoint", "version", "7")), "c")), "c",
+                        "recur-checkpoint version 7 was written by a newer Recur");
         assertMessage(assertThrows(FormatException.class, () -> Checkpoint.read(ModelFileTest.sample().toBytes(), "m")),
                 "m", "is a \"recur-model\" file, expected \"recur-checkpoint\"");
     }

@@ -75,7 +75,8 @@ class ModelFileTest {
         assertMessage(assertThrows(FormatException.class, () -> ModelFile.read(withMetadata(Map.of()), "plain.safetensors")),
                 "plain.safetensors", "not a recur-model file", "no \"format\"");
         assertMessage(assertThrows(FormatException.class, () -> ModelFile.read(
-                withMetadata(Map.of("format", "recur-checkpoint", "version", "1")), "ck")), "ck", "is a \"recur-checkpoint\" file, expected \"recur-model\"");
+                withMetadata(Map.of("format", "recur-checkpoint", "version", "1")), "ck")), "ck",
+                        "is a \"recur-checkpoint\" file, expected \"recur-model\"");
         assertMessage(assertThrows(FormatException.class, () -> ModelFile.read(
                 withMetadata(Map.of("format", "recur-model", "version", "2", "config", "{}")), "new")),
                 "new", "recur-model version 2 was written by a newer Recur", "versions 1 to 1");
@@ -88,8 +89,10 @@ class ModelFileTest {
         assertMessage(assertThrows(FormatException.class, () -> ModelFile.read(
                 withMetadata(Map.of("format", "recur-model", "version", "1")), "nc")), "nc", "metadata has no \"config\"");
         assertMessage(assertThrows(FormatException.class, () -> ModelFile.read(
-                withMetadata(Map.of("format", "recur-model", "version", "1", "config", "{\"a\":")), "bc")), "bc", "metadata \"config\": unexpected end of JSON");
+                withMetadata(Map.of("format", "recur-model", "version", "1", "config", "{\"a\":")), "bc")), "bc",
+                        "metadata \"config\": unexpected end of JSON");
         assertMessage(assertThrows(FormatException.class, () -> ModelFile.read(
-                withMetadata(Map.of("format", "recur-model", "version", "1", "config", "[1]")), "ac")), "ac", "metadata \"config\": expected a JSON object");
+                withMetadata(Map.of("format", "recur-model", "version", "1", "config", "[1]")), "ac")), "ac",
+                        "metadata \"config\": expected a JSON object");
     }
 }

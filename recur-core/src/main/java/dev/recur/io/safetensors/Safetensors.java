@@ -127,7 +127,8 @@ public final class Safetensors {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new FormatException(target, what + " " + FormatException.quote(s) + " contains an unpaired UTF-16 surrogate at index " + i);
+                throw new FormatException(target, what + " " + FormatException.quote(s)
+                        + " contains an unpaired UTF-16 surrogate at index " + i);
             }
         }
     }

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * a header before it was checked), or a hang.
  *
  * <p>{@code -Drecur.fuzz.seconds=N} sets the time per target (default {@value #DEFAULT_SECONDS});
- * {@code -Drecur.fuzz.seed=S} the seed; {@code -Drecur.fuzz.verbose=true} lists the kinds of rejection reached. The sequence of inputs depends only on the seed, so a
+ * {@code -Drecur.fuzz.seed=S} the seed; {@code -Drecur.fuzz.verbose=true} lists the kinds of
+ * rejection reached. The sequence of inputs depends only on the seed, so a
  * failure, reported with its seed and input number and saved under target/fuzz-failures, repeats.
  */
 public final class Fuzzer {

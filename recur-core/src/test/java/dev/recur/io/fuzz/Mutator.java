@@ -149,7 +149,8 @@ public final class Mutator {
                 int[] run = digitRun(t);
                 if (run == null) return insert(t, rng.nextInt(t.length + 1), ascii(NUMBERS[rng.nextInt(NUMBERS.length)]));
                 String replacement = rng.nextInt(3) == 0
-                        ? Long.toString(Long.parseLong(new String(t, run[0], Math.min(run[1], 18), StandardCharsets.US_ASCII)) + rng.nextInt(9) - 4)
+                        ? Long.toString(Long.parseLong(new String(t, run[0], Math.min(run[1], 18), StandardCharsets.US_ASCII))
+                                + rng.nextInt(9) - 4)
                         : NUMBERS[rng.nextInt(NUMBERS.length)];
                 return replace(t, run[0], run[1], ascii(replacement));
             }

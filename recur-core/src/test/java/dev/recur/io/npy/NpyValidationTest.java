@@ -45,11 +45,19 @@ class NpyValidationTest {
     @Test
     void acceptsTheVariantsNumpyAccepts() {
         assertArrayEquals(new int[] {2, 3}, Npy.load(npy(1, dict("'<f4'", "False", "(2, 3)"), 24), NAME).shape());
-        assertArrayEquals(new int[] {2, 3}, Npy.load(npy(1, "{\"shape\":(2,3),\"descr\":\"<f4\",\"fortran_order\":False}", 24), NAME).shape());
+        assertArrayEquals(new int[] {2, 3}, Npy.load(npy(1, "{\"shape\":(2,3),\"descr\":\"<f4\",\"fortran_order\":False}", 24),
+                NAME).shape());
         assertArrayEquals(new int[] {2, 3}, Npy.load(npy(1, dict("'<f4'", "False", "(2L, 3L)"), 24), NAME).shape());
         assertArrayEquals(new int[] {4}, Npy.load(npy(1, dict("'<f4'", "True", "(4,)"), 16), NAME).shape());
         assertArrayEquals(new int[0], Npy.load(npy(2, dict("'<i8'", "False", "()"), 8), NAME).shape());
         assertEquals(2, Npy.load(npy(1, dict("'<u1'", "False", "(2,)"), 2), NAME).longs().length);
+    }
+
+    @Test
+    void emptyArraysMayHaveHugeDimensions() {
+        byte[] f = npy(1, dict("'<f4'", "False", "(2147483647, 2147483647, 0)"), 0);
+        assertArrayEquals(new int[] {2147483647, 2147483647, 0}, Npy.read(f, NAME).shape());
+        assertEquals(0, Npy.read(f, NAME).numel());
     }
 
     @Test

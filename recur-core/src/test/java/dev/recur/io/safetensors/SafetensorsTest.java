@@ -178,7 +178,8 @@ class SafetensorsTest {
     void writtenFloatsKeepEveryBit() {
         float[] v = {Float.NaN, Float.intBitsToFloat(0x7fc12345), -0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
         Tensor back = Safetensors.read(Safetensors.toBytes(Map.of("v", Tensor.of(v, 6)), Map.of()), "v").get("v");
-        for (int i = 0; i < v.length; i++) assertEquals(Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(back.data()[i]), "element " + i);
+        for (int i = 0; i < v.length; i++) assertEquals(Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(back.data()[i]),
+                "element " + i);
     }
 
     static byte[] utf8(String s) {
