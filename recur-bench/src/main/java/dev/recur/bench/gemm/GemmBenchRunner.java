@@ -29,6 +29,9 @@ public final class GemmBenchRunner {
 
     public static void main(String[] args) throws RunnerException {
         Map<String, String> opt = parse(args);
+        // JMH's single-instance lock would make this fail while another benchmark runs on the
+        // machine; the comparison script measures interleaved with a peer anyway.
+        System.setProperty("jmh.ignoreLock", "true");
         int timeMs = Integer.parseInt(opt.getOrDefault("time-ms", "1000"));
         ChainedOptionsBuilder ob = new OptionsBuilder()
                 .include(GemmBench.class.getName() + ".sgemm")

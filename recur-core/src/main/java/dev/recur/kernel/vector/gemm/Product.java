@@ -13,7 +13,8 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  * <p>Operand sources, cheapest first: A is read in place when it is row-major and alpha is 1
  * (the kernels take its row stride), otherwise packed with alpha folded in. B is the caller's
  * pre-packed panels when given; read in place when it is row-major and the product has few rows
- * (packing would cost as much as the product); otherwise packed block by block.
+ * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; otherwise
+ * packed block by block.
  */
 record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedPanels packed,
@@ -21,6 +22,13 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
 
     /** Up to this many rows, an unpacked row-major B is read in place. */
     static final int DIRECT_B_MAX_ROWS = 64;
+
+    /** Up to this many rows, an unpacked row-major B is streamed by {@link RowSweep}. */
+    static final int SWEEP_MAX_ROWS = 2;
+
+    private boolean sweep() {
+        return packed == null && !transB && m <= SWEEP_MAX_ROWS;
+    }
 
     private boolean directA() {
         return !transA && alpha == 1f;
@@ -32,6 +40,11 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
 
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C; {@code j0} is a multiple of NR. */
     void compute(int i0, int i1, int j0, int j1, Workspace ws) {
+        if (sweep()) {
+            int ai = transA ? aOff + i0 : aOff + i0 * lda, rs = transA ? 1 : lda, cs = transA ? lda : 1;
+            RowSweep.run(i1 - i0, k, alpha, a, ai, rs, cs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, j0, j1, beta);
+            return;
+        }
         int kc = Blocking.kc(k);
         int firstMode = beta == 0f ? MicroKernels.ZERO : beta == 1f ? MicroKernels.LOAD : MicroKernels.SCALE;
         int ncMax = packed != null || directB() ? j1 - j0 : NC;
