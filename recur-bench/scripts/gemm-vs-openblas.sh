@@ -5,7 +5,7 @@
 # of medians over rounds; the raw JSON lines are kept in the output directory.
 #
 #   recur-bench/scripts/gemm-vs-openblas.sh [--rounds 3] [--shapes 1024x1024x1024,...] [--threads 1,2]
-#                                           [--time-ms 500] [--out DIR] [--no-build]
+#                                           [--time-ms 1000] [--out DIR] [--no-build]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$root/scripts/find-jdk.sh"
@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rounds=3
 shapes="256x256x256,512x512x512,1024x1024x1024,2048x2048x2048,32x256x1024,1x256x1024"
 threads="1,2"
-time_ms=500
+time_ms=1000
 out=""
 build=1
 while [ $# -gt 0 ]; do
@@ -38,7 +38,7 @@ fi
 
 recur() {
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$jar" dev.recur.bench.gemm.GemmBenchRunner \
-    --shapes "$1" --threads "$threads" --packed false,true --warmup 3 --iterations 5 --time-ms "$time_ms" \
+    --shapes "$1" --threads "$threads" --packed false,true --warmup 5 --iterations 5 --time-ms "$time_ms" \
     2> >(grep -v '^WARNING' >&2) >> "$out/recur.jsonl"
 }
 openblas() {

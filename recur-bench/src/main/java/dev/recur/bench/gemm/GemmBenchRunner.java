@@ -35,7 +35,7 @@ public final class GemmBenchRunner {
         int timeMs = Integer.parseInt(opt.getOrDefault("time-ms", "1000"));
         ChainedOptionsBuilder ob = new OptionsBuilder()
                 .include(GemmBench.class.getName() + ".sgemm")
-                .warmupIterations(Integer.parseInt(opt.getOrDefault("warmup", "3")))
+                .warmupIterations(Integer.parseInt(opt.getOrDefault("warmup", "5")))
                 .measurementIterations(Integer.parseInt(opt.getOrDefault("iterations", "5")))
                 .warmupTime(TimeValue.milliseconds(timeMs))
                 .measurementTime(TimeValue.milliseconds(timeMs))
