@@ -62,6 +62,18 @@ public interface Gemm {
         }
     }
 
+    /**
+     * The start of every element's accumulation: {@code c[from .. from+n) = beta * c}, writing zeros
+     * without reading when {@code beta == 0} (so NaN or garbage in C does not leak).
+     */
+    static void scaleRow(float[] c, int from, int n, float beta) {
+        if (beta == 0f) {
+            java.util.Arrays.fill(c, from, from + n, 0f);
+        } else if (beta != 1f) {
+            for (int j = from; j < from + n; j++) c[j] *= beta;
+        }
+    }
+
     /** A right-hand operand in a backend's private layout. */
     interface PackedMatrix {
         int rows();

@@ -15,7 +15,7 @@ public final class ScalarGemm implements Gemm {
         Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
-            scaleRow(c, ci, n, beta);
+            Gemm.scaleRow(c, ci, n, beta);
             if (alpha == 0f) continue;
             for (int p = 0; p < k; p++) {
                 float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
@@ -26,15 +26,6 @@ public final class ScalarGemm implements Gemm {
                     for (int j = 0; j < n; j++) c[ci + j] = Math.fma(av, b[row + j], c[ci + j]);
                 }
             }
-        }
-    }
-
-    /** {@code c = beta * c}, writing zeros without reading when {@code beta == 0}. */
-    private static void scaleRow(float[] c, int from, int n, float beta) {
-        if (beta == 0f) {
-            java.util.Arrays.fill(c, from, from + n, 0f);
-        } else if (beta != 1f) {
-            for (int j = from; j < from + n; j++) c[j] *= beta;
         }
     }
 

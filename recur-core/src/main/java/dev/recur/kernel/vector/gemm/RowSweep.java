@@ -1,5 +1,6 @@
 package dev.recur.kernel.vector.gemm;
 
+import dev.recur.kernel.Gemm;
 import jdk.incubator.vector.FloatVector;
 
 import static dev.recur.kernel.vector.gemm.MicroKernels.L;
@@ -28,7 +29,7 @@ final class RowSweep {
      */
     static void run(int rows, int k, float alpha, float[] a, int ai, int rs, int cs, float[] b, int bOff, int ldb,
                     float[] c, int ci, int ldc, int j0, int j1, float beta) {
-        for (int i = 0; i < rows; i++) start(c, ci + i * ldc + j0, j1 - j0, beta);
+        for (int i = 0; i < rows; i++) Gemm.scaleRow(c, ci + i * ldc + j0, j1 - j0, beta);
         int nv = S.loopBound(j1 - j0);
         if (rows == 2) {
             sweep2(k, alpha, a, ai, rs, cs, b, bOff + j0, ldb, c, ci + j0, ldc, nv);
@@ -41,15 +42,6 @@ final class RowSweep {
                 int row = bOff + p * ldb, out = ci + i * ldc;
                 for (int j = j0 + nv; j < j1; j++) c[out + j] = Math.fma(s, b[row + j], c[out + j]);
             }
-        }
-    }
-
-    /** {@code C = beta * C} over a row segment; zeros without reading when {@code beta == 0}. */
-    private static void start(float[] c, int from, int n, float beta) {
-        if (beta == 0f) {
-            java.util.Arrays.fill(c, from, from + n, 0f);
-        } else if (beta != 1f) {
-            for (int j = from; j < from + n; j++) c[j] *= beta;
         }
     }
 

@@ -3,8 +3,6 @@ package dev.recur.kernel.vector.gemm;
 import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Parallel;
 
-import java.util.Arrays;
-
 import static dev.recur.kernel.vector.gemm.Blocking.MR;
 import static dev.recur.kernel.vector.gemm.Blocking.NR;
 
@@ -85,15 +83,7 @@ public final class VectorGemm implements Gemm {
         });
     }
 
-    /** {@code C = beta * C}, writing zeros without reading when {@code beta == 0}. */
     private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int from = cOff + i * ldc;
-            if (beta == 0f) {
-                Arrays.fill(c, from, from + n, 0f);
-            } else if (beta != 1f) {
-                for (int j = from; j < from + n; j++) c[j] *= beta;
-            }
-        }
+        for (int i = 0; i < m; i++) Gemm.scaleRow(c, cOff + i * ldc, n, beta);
     }
 }
