@@ -51,11 +51,7 @@ final class Packing {
         for (int t = 0; t * NR < cols; t++) {
             int w = Math.min(NR, cols - t * NR), panel = off + t * kc * NR, col0 = j0 + t * NR;
             if (transB) {
-                if (w < NR) Arrays.fill(dst, panel, panel + kc * NR, 0f);
-                for (int j = 0; j < w; j++) {
-                    int src = bOff + (col0 + j) * ldb + p0, d = panel + j;
-                    for (int p = 0; p < kc; p++) dst[d + p * NR] = b[src + p];
-                }
+                packTransposedPanel(b, bOff + col0 * ldb + p0, ldb, kc, w, dst, panel);
             } else if (w == NR) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (p0 + p) * ldb + col0, d = panel + p * NR;
@@ -68,6 +64,25 @@ final class Packing {
                     Arrays.fill(dst, d + w, d + NR, 0f);
                 }
             }
+        }
+    }
+
+    /**
+     * One panel of a transposed B: {@code dst[panel + p*NR + j] = b[src + j*ldb + p]} for the panel's
+     * {@code w} columns (zeros beyond). Whole 16×16 blocks go through {@link Transpose16}; the rest,
+     * and every block on machines without 16-lane vectors, is copied element by element.
+     */
+    private static void packTransposedPanel(float[] b, int src, int ldb, int kc, int w, float[] dst, int panel) {
+        if (w < NR) Arrays.fill(dst, panel, panel + kc * NR, 0f);
+        int jBlocks = Transpose16.AVAILABLE ? w & ~15 : 0, pBlocks = Transpose16.AVAILABLE ? kc & ~15 : 0;
+        for (int jb = 0; jb < jBlocks; jb += 16) {
+            for (int pb = 0; pb < pBlocks; pb += 16) {
+                Transpose16.block(b, src + jb * ldb + pb, ldb, dst, panel + pb * NR + jb, NR);
+            }
+        }
+        for (int j = 0; j < w; j++) {
+            int from = src + j * ldb, d = panel + j;
+            for (int p = j < jBlocks ? pBlocks : 0; p < kc; p++) dst[d + p * NR] = b[from + p];
         }
     }
 }
