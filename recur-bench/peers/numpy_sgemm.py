@@ -8,7 +8,12 @@ Prints one JSON line per (shape, threads), the format of dev.recur.bench.gemm.Ge
 OpenBLAS fixes its thread count when it loads, so each thread count runs in a child process with
 OPENBLAS_NUM_THREADS (and OMP/MKL counterparts) set. Run with /usr/bin/python3 (Debian's NumPy).
 
+--clock cpu times samples in CPU time of the calling thread instead of wall time (single thread
+only: OpenBLAS then computes on the calling thread), for machines shared with other work; the
+lines then carry "clock": "cpu". The Recur counterpart is dev.recur.bench.gemm.GemmCpuTimeRunner.
+
   numpy_sgemm.py [--shapes 1024x1024x1024,32x256x1024] [--threads 1,2] [--repeats 15] [--min-time 0.05]
+                 [--clock wall|cpu]
 """
 import argparse
 import json
@@ -43,9 +48,10 @@ def blas_config(np):
     return f"numpy {np.__version__}"
 
 
-def measure(shapes, threads, repeats, min_time):
+def measure(shapes, threads, repeats, min_time, clock):
     import numpy as np
     config = blas_config(np)
+    now = time.thread_time if clock == "cpu" else time.perf_counter
     rng = np.random.default_rng(42)
     for (m, k, n) in shapes:
         a = rng.uniform(-1, 1, (m, k)).astype(np.float32)
@@ -53,21 +59,22 @@ def measure(shapes, threads, repeats, min_time):
         c = np.empty((m, n), dtype=np.float32)
         np.matmul(a, b, out=c)
         # Calls per sample: enough for min_time, so that timer resolution and call overhead average out.
-        t = time.perf_counter()
+        t = now()
         np.matmul(a, b, out=c)
-        once = max(time.perf_counter() - t, 1e-7)
+        once = max(now() - t, 1e-7)
         calls = max(1, int(min_time / once))
         for _ in range(min(calls, 50)):  # warm-up
             np.matmul(a, b, out=c)
         samples = []
         for _ in range(repeats):
-            t = time.perf_counter()
+            t = now()
             for _ in range(calls):
                 np.matmul(a, b, out=c)
-            samples.append((time.perf_counter() - t) / calls)
+            samples.append((now() - t) / calls)
         samples.sort()
         seconds = samples[len(samples) // 2]
-        print(json.dumps({"impl": "numpy-openblas", "shape": f"{m}x{k}x{n}", "m": m, "k": k, "n": n,
+        clock_field = {"clock": "cpu"} if clock == "cpu" else {}
+        print(json.dumps({"impl": "numpy-openblas", **clock_field, "shape": f"{m}x{k}x{n}", "m": m, "k": k, "n": n,
                           "threads": threads, "packed": False, "seconds": seconds,
                           "gflops": round(2.0 * m * k * n / seconds / 1e9, 2), "blas": config}), flush=True)
 
@@ -78,16 +85,19 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--min-time", type=float, default=0.05, help="seconds per sample")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     shapes = [parse_shape(s) for s in args.shapes.split(",") if s.strip()]
     if args.child is not None:
-        measure(shapes, args.child, args.repeats, args.min_time)
+        measure(shapes, args.child, args.repeats, args.min_time, args.clock)
         return
+    if args.clock == "cpu" and args.threads.strip() != "1":
+        raise SystemExit("numpy_sgemm: --clock cpu measures one thread; use --threads 1")
     for t in (int(x) for x in args.threads.split(",")):
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(t), OMP_NUM_THREADS=str(t), MKL_NUM_THREADS=str(t))
         cmd = [sys.executable, os.path.abspath(__file__), "--child", str(t), "--shapes", args.shapes,
-               "--repeats", str(args.repeats), "--min-time", str(args.min_time)]
+               "--repeats", str(args.repeats), "--min-time", str(args.min_time), "--clock", args.clock]
         subprocess.run(cmd, env=env, check=True)
 
 

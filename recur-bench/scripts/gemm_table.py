@@ -13,6 +13,7 @@ from collections import defaultdict
 def main(paths):
     runs = defaultdict(list)  # (impl, packed, shape, threads) -> [gflops]
     shape_order = []
+    clocks = set()
     for path in paths:
         with open(path) as f:
             for line in f:
@@ -20,6 +21,7 @@ def main(paths):
                 if not line.startswith("{"):
                     continue
                 r = json.loads(line)
+                clocks.add(r.get("clock", "wall"))
                 impl = "openblas" if r["impl"].startswith("numpy") else r["impl"]
                 packed = str(r.get("packed")).lower() == "true"
                 runs[(impl, packed, r["shape"], int(r["threads"]))].append(float(r["gflops"]))
@@ -36,6 +38,10 @@ def main(paths):
     def ratio(a, b):
         return "—" if a is None or b is None else f"{a / b:.2f}"
 
+    if clocks == {"cpu"}:
+        print("GFLOP/s per CPU-second of the calling thread (one thread).\n")
+    elif len(clocks) > 1:
+        sys.exit("gemm_table: the files mix wall-clock and CPU-time results")
     print("| shape (MxKxN) | threads | Recur | Recur, packed B | OpenBLAS | Recur / OpenBLAS | packed / OpenBLAS | rounds |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     threads = sorted({key[3] for key in runs})
