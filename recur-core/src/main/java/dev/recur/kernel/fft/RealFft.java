@@ -64,21 +64,27 @@ public final class RealFft {
     }
 
     /**
-     * Spectra of {@code lanes} real signals: {@code x[xOff + t*lanes + l]} for {@code t < m}, into
-     * {@code re/im[outOff + k*lanes + l]} for {@code k <= m/2}.
+     * Spectra of {@code lanes} real signals stored as columns: sample {@code t} of signal {@code l} is
+     * {@code x[xOff + t*xStride + l]} for {@code t < length}, and zero for {@code length <= t < m}
+     * (the padding is implicit). Bin {@code k <= m/2} goes to {@code re/im[outOff + k*outStride + l]}.
      */
-    public void forward(float[] x, int xOff, int lanes, float[] re, float[] im, int outOff, Workspace ws) {
+    public void forward(float[] x, int xOff, int xStride, int length, int lanes,
+                        float[] re, float[] im, int outOff, int outStride, Workspace ws) {
         check(lanes, ws);
+        if (length < 0 || length > m) throw new IllegalArgumentException("signal length " + length + " outside [0, " + m + "]");
         float[] zr = ws.zRe, zi = ws.zIm;
         for (int k = 0; k < half; k++) {
-            System.arraycopy(x, xOff + 2 * k * lanes, zr, k * lanes, lanes);
-            System.arraycopy(x, xOff + (2 * k + 1) * lanes, zi, k * lanes, lanes);
+            int t = 2 * k;
+            if (t < length) System.arraycopy(x, xOff + t * xStride, zr, k * lanes, lanes);
+            else java.util.Arrays.fill(zr, k * lanes, (k + 1) * lanes, 0f);
+            if (t + 1 < length) System.arraycopy(x, xOff + (t + 1) * xStride, zi, k * lanes, lanes);
+            else java.util.Arrays.fill(zi, k * lanes, (k + 1) * lanes, 0f);
         }
         fft.forward(zr, zi, 0, lanes, ws.sRe, ws.sIm);
         // E_k = (Z_k + conj Z_{n-k}) / 2 and O_k = (Z_k - conj Z_{n-k}) / 2i are the spectra of the even
         // and odd samples; X_k = E_k + w^k O_k with w = exp(-2 pi i / m). Z_n is Z_0.
         for (int k = 0; k <= half; k++) {
-            int p = (k == half ? 0 : k) * lanes, q = (k == 0 ? 0 : half - k) * lanes, o = outOff + k * lanes;
+            int p = (k == half ? 0 : k) * lanes, q = (k == 0 ? 0 : half - k) * lanes, o = outOff + k * outStride;
             float wr = wRe[k], wi = wIm[k];
             for (int l = 0; l < lanes; l++) {
                 float ar = zr[p + l], ai = zi[p + l], br = zr[q + l], bi = -zi[q + l];
@@ -93,16 +99,19 @@ public final class RealFft {
 
     /**
      * Real signals from their spectra (the inverse of {@link #forward}, with 1/m): bins
-     * {@code re/im[inOff + k*lanes + l]}, {@code k <= m/2}, into {@code x[xOff + t*lanes + l]},
-     * {@code t < m}. The imaginary parts of bins 0 and m/2 are ignored, as for a real signal.
+     * {@code re/im[inOff + k*inStride + l]}, {@code k <= m/2}; the first {@code length} samples go to
+     * {@code x[xOff + t*xStride + l]}, added to what is there when {@code accumulate}. The imaginary
+     * parts of bins 0 and m/2 are ignored, as for a real signal.
      */
-    public void inverse(float[] re, float[] im, int inOff, int lanes, float[] x, int xOff, Workspace ws) {
+    public void inverse(float[] re, float[] im, int inOff, int inStride, int lanes,
+                        float[] x, int xOff, int xStride, int length, boolean accumulate, Workspace ws) {
         check(lanes, ws);
+        if (length < 0 || length > m) throw new IllegalArgumentException("signal length " + length + " outside [0, " + m + "]");
         float[] zr = ws.zRe, zi = ws.zIm;
         // E_k = (X_k + conj X_{n-k}) / 2, O_k = (X_k - conj X_{n-k}) w^-k / 2, Z_k = E_k + i O_k.
         float scale = 1f / half;
         for (int k = 0; k < half; k++) {
-            int p = inOff + k * lanes, q = inOff + (half - k) * lanes, o = k * lanes;
+            int p = inOff + k * inStride, q = inOff + (half - k) * inStride, o = k * lanes;
             float wr = wRe[k], wi = -wIm[k];
             for (int l = 0; l < lanes; l++) {
                 float ar = re[p + l], ai = k == 0 ? 0f : im[p + l];
@@ -115,9 +124,14 @@ public final class RealFft {
             }
         }
         fft.inverse(zr, zi, 0, lanes, ws.sRe, ws.sIm);
-        for (int k = 0; k < half; k++) {
-            System.arraycopy(zr, k * lanes, x, xOff + 2 * k * lanes, lanes);
-            System.arraycopy(zi, k * lanes, x, xOff + (2 * k + 1) * lanes, lanes);
+        for (int t = 0; t < length; t++) {
+            float[] src = (t & 1) == 0 ? zr : zi;
+            int s = (t >> 1) * lanes, d = xOff + t * xStride;
+            if (accumulate) {
+                for (int l = 0; l < lanes; l++) x[d + l] += src[s + l];
+            } else {
+                System.arraycopy(src, s, x, d, lanes);
+            }
         }
     }
 

@@ -110,7 +110,7 @@ class FftTest {
                 float[] x = gaussian(rng, xOff + m * lanes);
                 float[] re = new float[outOff + rfft.bins() * lanes], im = new float[re.length];
                 RealFft.Workspace ws = rfft.workspace(lanes);
-                rfft.forward(x, xOff, lanes, re, im, outOff, ws);
+                rfft.forward(x, xOff, lanes, m, lanes, re, im, outOff, lanes, ws);
                 for (int l = 0; l < lanes; l++) {
                     double[][] want = naiveDft(lane(x, xOff, m, lanes, l), new double[m], false);
                     double[] wr = java.util.Arrays.copyOf(want[0], m / 2 + 1), wi = java.util.Arrays.copyOf(want[1], m / 2 + 1);
@@ -118,7 +118,7 @@ class FftTest {
                     assertTrue(err < 3e-7, "m=" + m + " lanes=" + lanes + ": error " + err);
                 }
                 float[] back = new float[xOff + m * lanes];
-                rfft.inverse(re, im, outOff, lanes, back, xOff, ws);
+                rfft.inverse(re, im, outOff, lanes, lanes, back, xOff, lanes, m, false, ws);
                 for (int l = 0; l < lanes; l++) {
                     double err = GradCheck.relRms(lane(back, xOff, m, lanes, l), lane(x, xOff, m, lanes, l));
                     assertTrue(err < 3e-7, "round trip m=" + m + ": error " + err);
@@ -148,8 +148,47 @@ class FftTest {
         for (int t = 0; t < m; t++) want[0][t] /= m;
         RealFft rfft = new RealFft(m);
         float[] x = new float[m];
-        rfft.inverse(re, im, 0, 1, x, 0, rfft.workspace(1));
+        rfft.inverse(re, im, 0, 1, 1, x, 0, 1, m, false, rfft.workspace(1));
         assertTrue(GradCheck.relRms(lane(x, 0, m, 1, 0), want[0]) < 3e-7);
+    }
+
+    @Test
+    void stridedColumnsWithImplicitPaddingConvolveLinearly() {
+        // Columns 2..4 of a (T, 7) block, zero-padded to m = 2T: pointwise product of spectra is the linear
+        // (not circular) convolution, accumulated into the output block.
+        Rng rng = new Rng(15);
+        int T = 37, m = Fft.nextPowerOfTwo(2 * T), stride = 7, lanes = 3, col = 2;
+        float[] u = gaussian(rng, T * stride), k = gaussian(rng, T * stride);
+        RealFft rfft = new RealFft(m);
+        RealFft.Workspace ws = rfft.workspace(lanes);
+        int bins = rfft.bins();
+        float[] ur = new float[bins * 4], ui = new float[bins * 4], kr = new float[bins * 4], ki = new float[bins * 4];
+        rfft.forward(u, col, stride, T, lanes, ur, ui, 1, 4, ws);
+        rfft.forward(k, col, stride, T, lanes, kr, ki, 1, 4, ws);
+        for (int b = 0; b < bins; b++) {
+            for (int l = 0; l < lanes; l++) {
+                int i = 1 + b * 4 + l;
+                float r = ur[i] * kr[i] - ui[i] * ki[i], im = ur[i] * ki[i] + ui[i] * kr[i];
+                ur[i] = r;
+                ui[i] = im;
+            }
+        }
+        float[] y = new float[T * stride];
+        java.util.Arrays.fill(y, 1f);
+        rfft.inverse(ur, ui, 1, 4, lanes, y, col, stride, T, true, ws);
+        for (int l = 0; l < lanes; l++) {
+            double[] want = new double[T], got = new double[T];
+            for (int t = 0; t < T; t++) {
+                want[t] = 1;
+                for (int j = 0; j <= t; j++) want[t] += (double) k[j * stride + col + l] * u[(t - j) * stride + col + l];
+                got[t] = y[t * stride + col + l];
+            }
+            assertTrue(GradCheck.relRms(got, want) < 1e-6, "lane " + l);
+        }
+        for (int t = 0; t < T; t++) {
+            assertEquals(1f, y[t * stride]); // columns outside the block are untouched
+            assertEquals(1f, y[t * stride + 6]);
+        }
     }
 
     @Test
