@@ -1,0 +1,121 @@
+package dev.recur.ssm;
+
+import dev.recur.autodiff.Node;
+import dev.recur.autodiff.Var;
+import dev.recur.layer.Lengths;
+import dev.recur.ops.Arith;
+import dev.recur.tensor.ShapeException;
+import dev.recur.tensor.Shapes;
+import dev.recur.tensor.Tensor;
+
+/**
+ * The diagonal state-space op of S4D and LSSL, as one autodiff node: for each of H channels, M
+ * complex modes {@code x_t = lambda x_{t-1} + bBar u_t}, {@code y_t = 2 Re(C x_t) + D u_t}, with
+ * {@code (lambda, bBar)} the {@link Discretization} of {@code A = -exp(logAReal) + i aImag},
+ * {@code B} and {@code dt = exp(logDt)}. It runs in either {@link Form}; both give the same
+ * outputs, final state and gradients (to float32 rounding).
+ */
+public final class DiagonalSsm {
+    private DiagonalSsm() {}
+
+    /** Which algorithm runs the sequence. */
+    public enum Form {
+        /** One step after another ({@link SsmRecurrence}); cost B*H*M*T. */
+        RECURRENT,
+        /** The materialised kernel and FFT convolutions ({@link SsmConvolution}); cost H*M*T + B*H*T log T. */
+        CONVOLUTION
+    }
+
+    /**
+     * The trainable parameters: {@code logDt} (H); {@code logAReal}, {@code aImag}, {@code bRe},
+     * {@code bIm}, {@code cRe}, {@code cIm} (H, M); {@code d} (H).
+     */
+    public record Params(Var logDt, Var logAReal, Var aImag, Var bRe, Var bIm, Var cRe, Var cIm, Var d) {
+        int channels() {
+            return logDt.dim(0);
+        }
+
+        int modes() {
+            return logAReal.dim(1);
+        }
+
+        void check() {
+            int H = channels(), M = modes();
+            Shapes.check("ssm logDt", logDt.shape(), H);
+            for (Var v : new Var[] {logAReal, aImag, bRe, bIm, cRe, cIm}) Shapes.check("ssm mode parameter", v.shape(), H, M);
+            Shapes.check("ssm d", d.shape(), H);
+        }
+    }
+
+    /** Output (T, B, H) and the final state (B, H, M), split real/imaginary. */
+    public record Output(Var y, Var stateRe, Var stateIm) {}
+
+    /**
+     * @param u       input (T, B, H)
+     * @param lengths valid lengths, or null for all T
+     * @param x0Re    initial state (B, H, M) real part, or null for zeros (then x0Im is null too)
+     */
+    public static Output apply(Params p, Discretization rule, Form form, Var u, Lengths lengths, Var x0Re, Var x0Im) {
+        p.check();
+        int H = p.channels(), M = p.modes();
+        if (u.rank() != 3 || u.dim(2) != H) {
+            throw new ShapeException("ssm: input must be (T, B, " + H + "), found " + Shapes.toString(u.shape()));
+        }
+        int T = u.dim(0), B = u.dim(1);
+        if (lengths != null) lengths.check(B, T);
+        if ((x0Re == null) != (x0Im == null)) throw new IllegalArgumentException("ssm: initial state needs both parts");
+        if (x0Re != null) {
+            Shapes.check("ssm initial state (real)", x0Re.shape(), B, H, M);
+            Shapes.check("ssm initial state (imaginary)", x0Im.shape(), B, H, M);
+        }
+        int[] len = lengths == null ? null : lengths.values();
+        DiscreteSsm s = DiscreteSsm.discretize(rule, H, M, data(p.logDt()), data(p.logAReal()), data(p.aImag()),
+                data(p.bRe()), data(p.bIm()), data(p.cRe()), data(p.cIm()), data(p.d()));
+        float[] uv = data(u);
+        float[] x0r = x0Re == null ? null : data(x0Re), x0i = x0Im == null ? null : data(x0Im);
+        Tensor y = Tensor.zeros(T, B, H), xr = Tensor.zeros(B, H, M), xi = Tensor.zeros(B, H, M);
+        Object saved = form == Form.RECURRENT
+                ? SsmRecurrence.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data())
+                : SsmConvolution.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data());
+        Var[] out = new Node(u, p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(), x0Re, x0Im) {
+            @Override
+            protected void backward(Tensor[] g) {
+                float[] dy = g[0] == null ? new float[T * B * H] : data(g[0]);
+                float[] gxr = g[1] == null ? null : data(g[1]), gxi = g[2] == null ? null : data(g[2]);
+                float[] gu = new float[T * B * H];
+                boolean wantX0 = needsGrad(9) || needsGrad(10);
+                float[] gx0r = wantX0 ? new float[B * H * M] : null, gx0i = wantX0 ? new float[B * H * M] : null;
+                DiscreteSsm.Grads grads = saved instanceof SsmRecurrence.Saved r
+                        ? SsmRecurrence.backward(s, r, uv, dy, T, B, len, gxr, gxi, gu, gx0r, gx0i)
+                        : SsmConvolution.backward(s, (SsmConvolution.Saved) saved, uv, dy, T, B, len, x0r, x0i, gxr, gxi,
+                                gu, gx0r, gx0i);
+                float[][] gp = new float[8][];
+                int[] sizes = {H, H * M, H * M, H * M, H * M, H * M, H * M, H};
+                for (int i = 0; i < 8; i++) gp[i] = needsGrad(i + 1) ? new float[sizes[i]] : null;
+                s.backward(grads, gp[0], gp[1], gp[2], gp[3], gp[4], gp[5], gp[6], gp[7]);
+                add(gradOf(0), gu);
+                for (int i = 0; i < 8; i++) add(gradOf(i + 1), gp[i]);
+                if (wantX0) {
+                    add(gradOf(9), gx0r);
+                    add(gradOf(10), gx0i);
+                }
+            }
+        }.outputs(y, xr, xi);
+        return new Output(out[0], out[1], out[2]);
+    }
+
+    private static float[] data(Var v) {
+        return data(v.value());
+    }
+
+    /** The elements of {@code t} as a row-major array (the backing array itself when it already is one). */
+    private static float[] data(Tensor t) {
+        Tensor c = t.contiguous();
+        return c.offset() == 0 && c.data().length == c.numel() ? c.data() : c.toArray();
+    }
+
+    private static void add(Tensor grad, float[] values) {
+        if (grad == null || values == null) return;
+        Arith.accumulate(grad, Tensor.of(values, grad.shape()), 1f);
+    }
+}
