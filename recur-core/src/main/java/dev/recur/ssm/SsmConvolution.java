@@ -130,7 +130,8 @@ final class SsmConvolution {
 
     /**
      * Gradients: {@code dy} (T, B, H; entries past a length are ignored), gxL the final state's
-     * gradient (null for none). Adds into {@code gu} and {@code gx0} (null when not wanted).
+     * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length are cleared)
+     * and adds into {@code gx0} (null when not wanted).
      */
     static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] u, float[] dyIn, int T, int B, int[] len,
                                       float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
@@ -233,6 +234,12 @@ final class SsmConvolution {
                 }
             }
         });
+        // Mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
+        if (len != null) {
+            for (int t = 0; t < T; t++) {
+                for (int b = 0; b < B; b++) if (t >= len[b]) java.util.Arrays.fill(gu, (t * B + b) * H, (t * B + b + 1) * H, 0f);
+            }
+        }
         return grads;
     }
 
