@@ -20,8 +20,12 @@ import dev.recur.kernel.fft.RealFft;
  * <li>every gradient that reaches a power is collected as
  *     {@code g_lambda = sum_l g_{P_l} l conj(P_{l-1})}.</li>
  * </ul>
- * These sums are GEMMs against the power block. Phases: per channel (powers, kernel, states),
- * per block of {@value #LANES} channels (FFTs, with the channels as vector lanes), elementwise.
+ * These sums are GEMMs against the power block.
+ *
+ * <p>Work is split into blocks of {@value #LANES} channels (one task each, so no two tasks write
+ * the same element): a block's columns are copied out of the (T, B, H) arrays once, into one
+ * contiguous (T, B) matrix per channel, the per-channel algebra runs on those, and the FFTs take
+ * the block's channels as vector lanes.
  */
 final class SsmConvolution {
     static final int LANES = 16;
@@ -37,100 +41,90 @@ final class SsmConvolution {
                          float[] y, float[] xRe, float[] xIm) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
-        int bins = rfft.bins();
-        float[] kernel = new float[T * H];
-        float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
-        java.util.Arrays.fill(y, 0, T * B * H, 0f);
-        Parallel.forRange(H, 1, (start, end) -> {
-            Powers p = new Powers(M, T);
-            float[] coef = new float[Math.max(B, 1) * 2 * M];
-            float[] rows = new float[Math.max(B, 1) * T];
-            float[] out = new float[Math.max(B, 1) * Math.max(T, 2 * M)];
-            for (int h = start; h < end; h++) {
-                p.compute(s, h);
-                // K_l = sum_n 2 Re(W_n P_nl), W = C bBar
-                for (int n = 0; n < M; n++) {
-                    int i = h * M + n;
-                    double wr = s.cRe[i] * s.bRe[i] - s.cIm[i] * s.bIm[i], wi = s.cRe[i] * s.bIm[i] + s.cIm[i] * s.bRe[i];
-                    coef[n] = (float) (2 * wr);
-                    coef[M + n] = (float) (-2 * wi);
-                }
-                p.combine(coef, 1, 0, T, out);
-                for (int l = 0; l < T; l++) kernel[l * H + h] = out[l];
-                // Final state: S_b = sum_{j < L_b} u_{b, L_b-1-j} P_j.
-                for (int b = 0; b < B; b++) {
-                    int L = len == null ? T : len[b];
-                    for (int j = 0; j < T; j++) rows[b * T + j] = j < L ? u[((L - 1 - j) * B + b) * H + h] : 0f;
-                }
-                p.dots(rows, B, T, 0, out);
-                for (int b = 0; b < B; b++) {
-                    int L = len == null ? T : len[b];
-                    for (int n = 0; n < M; n++) {
-                        int i = h * M + n, o = (b * H + h) * M + n;
-                        double sr = out[b * 2 * M + n], si = out[b * 2 * M + M + n];
-                        sRe[o] = (float) sr;
-                        sIm[o] = (float) si;
-                        double xr = s.bRe[i] * sr - s.bIm[i] * si, xi = s.bRe[i] * si + s.bIm[i] * sr;
-                        if (x0Re != null) {
-                            double pr = p.re(n, L), pi = p.im(n, L);
-                            xr += pr * x0Re[o] - pi * x0Im[o];
-                            xi += pr * x0Im[o] + pi * x0Re[o];
-                        }
-                        xRe[o] = (float) xr;
-                        xIm[o] = (float) xi;
-                    }
-                }
-                // Initial state: y_{b,t} += 2 Re sum_n (C x0_b)_n P_{n, t+1}.
-                if (x0Re != null) {
-                    for (int b = 0; b < B; b++) {
-                        for (int n = 0; n < M; n++) {
-                            int i = h * M + n, o = (b * H + h) * M + n;
-                            double qr = s.cRe[i] * x0Re[o] - s.cIm[i] * x0Im[o], qi = s.cRe[i] * x0Im[o] + s.cIm[i] * x0Re[o];
-                            coef[b * 2 * M + n] = (float) (2 * qr);
-                            coef[b * 2 * M + M + n] = (float) (-2 * qi);
-                        }
-                    }
-                    p.combine(coef, B, 1, T, out);
-                    for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) y[(t * B + b) * H + h] += out[b * T + t];
-                }
-            }
-        });
+        int bins = rfft.bins(), blocks = (H + LANES - 1) / LANES;
         float[] kRe = new float[bins * H], kIm = new float[bins * H];
-        int blocks = (H + LANES - 1) / LANES;
+        float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
         Parallel.forRange(blocks, 1, (start, end) -> {
+            Powers p = new Powers(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
+            float[] kernel = new float[T * LANES];
+            float[] vT = new float[T * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
+            float[] out = new float[B * T], fr = new float[bins * LANES], fi = new float[bins * LANES];
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = Math.min(LANES, H - h0);
-                rfft.forward(kernel, h0, H, T, w, kRe, kIm, h0, H, ws);
-            }
-        });
-        Parallel.forRange(B * blocks, 1, (start, end) -> {
-            RealFft.Workspace ws = rfft.workspace(LANES);
-            float[] fr = new float[bins * LANES], fi = new float[bins * LANES];
-            for (int task = start; task < end; task++) {
-                int b = task / blocks, h0 = (task % blocks) * LANES, w = Math.min(LANES, H - h0);
-                int off = b * H + h0, stride = B * H;
-                rfft.forward(u, off, stride, T, w, fr, fi, 0, w, ws);
-                multiply(fr, fi, w, kRe, kIm, h0, H, bins, false);
-                rfft.inverse(fr, fi, 0, w, w, y, off, stride, T, true, ws);
-            }
-        });
-        for (int t = 0; t < T; t++) {
-            for (int b = 0; b < B; b++) {
-                int row = (t * B + b) * H;
-                if (len != null && t >= len[b]) {
-                    java.util.Arrays.fill(y, row, row + H, 0f);
-                } else {
-                    for (int h = 0; h < H; h++) y[row + h] += (float) s.d[h] * u[row + h];
+                Columns uc = Columns.gather(u, T, B, H, h0, w);
+                Columns y0 = x0Re == null ? null : new Columns(T, B, H, h0, w);
+                for (int hl = 0; hl < w; hl++) {
+                    int h = h0 + hl;
+                    p.compute(s, h);
+                    // K_l = sum_n 2 Re(W_n P_nl), W = C bBar
+                    for (int n = 0; n < M; n++) {
+                        int i = h * M + n;
+                        coef[n] = (float) (2 * (s.cRe[i] * s.bRe[i] - s.cIm[i] * s.bIm[i]));
+                        coef[M + n] = (float) (-2 * (s.cRe[i] * s.bIm[i] + s.cIm[i] * s.bRe[i]));
+                    }
+                    p.combine(coef, 1, 0, T, out);
+                    for (int l = 0; l < T; l++) kernel[l * w + hl] = out[l];
+                    // Final state: S_b = sum_{j < L_b} u_{b, L_b-1-j} P_j.
+                    uc.reversed(hl, len, vT, false);
+                    p.dotsT(vT, B, T, 0, outT);
+                    for (int b = 0; b < B; b++) {
+                        int L = len == null ? T : len[b];
+                        for (int n = 0; n < M; n++) {
+                            int i = h * M + n, o = (b * H + h) * M + n;
+                            double sr = outT[n * B + b], si = outT[(M + n) * B + b];
+                            sRe[o] = (float) sr;
+                            sIm[o] = (float) si;
+                            double xr = s.bRe[i] * sr - s.bIm[i] * si, xi = s.bRe[i] * si + s.bIm[i] * sr;
+                            if (x0Re != null) {
+                                double pr = p.re(n, L), pi = p.im(n, L);
+                                xr += pr * x0Re[o] - pi * x0Im[o];
+                                xi += pr * x0Im[o] + pi * x0Re[o];
+                            }
+                            xRe[o] = (float) xr;
+                            xIm[o] = (float) xi;
+                        }
+                    }
+                    // Initial state: y_{b,t} += 2 Re sum_n (C x0_b)_n P_{n, t+1}.
+                    if (x0Re != null) {
+                        for (int b = 0; b < B; b++) {
+                            for (int n = 0; n < M; n++) {
+                                int i = h * M + n, o = (b * H + h) * M + n;
+                                coef[b * 2 * M + n] = (float) (2 * (s.cRe[i] * x0Re[o] - s.cIm[i] * x0Im[o]));
+                                coef[b * 2 * M + M + n] = (float) (-2 * (s.cRe[i] * x0Im[o] + s.cIm[i] * x0Re[o]));
+                            }
+                        }
+                        p.combine(coef, B, 1, T, out);
+                        y0.setRows(hl, out);
+                    }
+                }
+                rfft.forward(kernel, 0, w, T, w, kRe, kIm, h0, H, ws);
+                if (y0 != null) y0.scatter(y, false);
+                else for (int t = 0; t < T * B; t++) java.util.Arrays.fill(y, t * H + h0, t * H + h0 + w, 0f);
+                for (int b = 0; b < B; b++) {
+                    int off = b * H + h0, stride = B * H;
+                    rfft.forward(u, off, stride, T, w, fr, fi, 0, w, ws);
+                    multiply(fr, fi, w, kRe, kIm, h0, H, bins, false);
+                    rfft.inverse(fr, fi, 0, w, w, y, off, stride, T, true, ws);
+                }
+                for (int t = 0; t < T; t++) {
+                    for (int b = 0; b < B; b++) {
+                        int row = (t * B + b) * H;
+                        if (len != null && t >= len[b]) {
+                            java.util.Arrays.fill(y, row + h0, row + h0 + w, 0f);
+                        } else {
+                            for (int h = h0; h < h0 + w; h++) y[row + h] += (float) s.d[h] * u[row + h];
+                        }
+                    }
                 }
             }
-        }
+        });
         return new Saved(kRe, kIm, sRe, sIm);
     }
 
     /**
      * Gradients: {@code dy} (T, B, H; entries past a length are ignored), gxL the final state's
-     * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length are cleared)
+     * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length stay zero)
      * and adds into {@code gx0} (null when not wanted).
      */
     static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] u, float[] dyIn, int T, int B, int[] len,
@@ -138,28 +132,21 @@ final class SsmConvolution {
                                       float[] gu, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
-        int bins = rfft.bins();
+        int bins = rfft.bins(), blocks = (H + LANES - 1) / LANES;
         float[] dy = masked(dyIn, T, B, H, len);
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
-        for (int t = 0; t < T; t++) {
-            for (int b = 0; b < B; b++) {
-                int row = (t * B + b) * H;
-                for (int h = 0; h < H; h++) {
-                    gu[row + h] += (float) s.d[h] * dy[row + h];
-                    grads.d[h] += (double) dy[row + h] * u[row + h];
-                }
-            }
-        }
-        // dK_h = sum_b corr(dy, u) and du = corr(dy, K), both through the spectra.
-        float[] dK = new float[T * H];
-        int blocks = (H + LANES - 1) / LANES;
+        boolean finalGrad = gxLRe != null || gxLIm != null;
         Parallel.forRange(blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] dr = new float[bins * LANES], di = new float[bins * LANES];
             float[] ur = new float[bins * LANES], ui = new float[bins * LANES];
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
+            float[] dK = new float[T * LANES];
+            Powers p = new Powers(M, T);
+            Work work = new Work(T, B, M);
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = Math.min(LANES, H - h0);
+                // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra.
                 java.util.Arrays.fill(gr, 0f);
                 java.util.Arrays.fill(gi, 0f);
                 for (int b = 0; b < B; b++) {
@@ -173,102 +160,132 @@ final class SsmConvolution {
                     multiply(dr, di, w, saved.kRe(), saved.kIm(), h0, H, bins, true);
                     rfft.inverse(dr, di, 0, w, w, gu, off, stride, T, true, ws);
                 }
-                rfft.inverse(gr, gi, 0, w, w, dK, h0, H, T, false, ws);
-            }
-        });
-        Parallel.forRange(H, 1, (start, end) -> {
-            Powers p = new Powers(M, T);
-            int rowsMax = Math.max(B, 1);
-            float[] v = new float[rowsMax * T];
-            float[] coef = new float[rowsMax * 2 * M];
-            float[] out = new float[rowsMax * Math.max(T, 2 * M)];
-            double[] gLr = new double[M], gLi = new double[M], gCr = new double[M], gCi = new double[M];
-            double[] gBr = new double[M], gBi = new double[M];
-            for (int h = start; h < end; h++) {
-                p.compute(s, h);
-                java.util.Arrays.fill(gLr, 0);
-                java.util.Arrays.fill(gLi, 0);
-                java.util.Arrays.fill(gCr, 0);
-                java.util.Arrays.fill(gCi, 0);
-                java.util.Arrays.fill(gBr, 0);
-                java.util.Arrays.fill(gBi, 0);
-                // Kernel: g_W = 2 sum_l dK_l conj(P_l); g_lambda += 2 conj(W) sum_j (j+1) dK_{j+1} conj(P_j).
-                for (int l = 0; l < T; l++) v[l] = dK[l * H + h];
-                p.dots(v, 1, T, 0, out);
-                double[] gwr = new double[M], gwi = new double[M];
-                for (int n = 0; n < M; n++) {
-                    gwr[n] = 2 * out[n];
-                    gwi[n] = -2 * out[M + n];
-                }
-                for (int j = 0; j + 1 < T; j++) v[j] = (j + 1) * dK[(j + 1) * H + h];
-                if (T > 1) {
-                    p.dots(v, 1, T - 1, 0, out);
-                    for (int n = 0; n < M; n++) {
-                        int i = h * M + n;
-                        double wr = s.cRe[i] * s.bRe[i] - s.cIm[i] * s.bIm[i], wi = s.cRe[i] * s.bIm[i] + s.cIm[i] * s.bRe[i];
-                        double qr = out[n], qi = -out[M + n];
-                        gLr[n] += 2 * (wr * qr + wi * qi); // 2 conj(W) Q
-                        gLi[n] += 2 * (wr * qi - wi * qr);
+                rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
+                for (int t = 0; t < T; t++) {
+                    for (int b = 0; b < B; b++) {
+                        int row = (t * B + b) * H;
+                        for (int h = h0; h < h0 + w; h++) {
+                            gu[row + h] += (float) s.d[h] * dy[row + h];
+                            grads.d[h] += (double) dy[row + h] * u[row + h];
+                        }
                     }
                 }
-                for (int n = 0; n < M; n++) { // W = C bBar
-                    int i = h * M + n;
-                    gCr[n] += gwr[n] * s.bRe[i] + gwi[n] * s.bIm[i];
-                    gCi[n] += gwi[n] * s.bRe[i] - gwr[n] * s.bIm[i];
-                    gBr[n] += gwr[n] * s.cRe[i] + gwi[n] * s.cIm[i];
-                    gBi[n] += gwi[n] * s.cRe[i] - gwr[n] * s.cIm[i];
+                Columns dyc = x0Re != null ? Columns.gather(dy, T, B, H, h0, w) : null;
+                Columns uc = finalGrad ? Columns.gather(u, T, B, H, h0, w) : null;
+                Columns guc = finalGrad ? new Columns(T, B, H, h0, w) : null;
+                for (int hl = 0; hl < w; hl++) {
+                    int h = h0 + hl;
+                    p.compute(s, h);
+                    work.clear();
+                    kernelGrads(s, p, h, dK, hl, w, work);
+                    if (dyc != null) initialStateGrads(s, p, h, dyc, hl, x0Re, x0Im, gx0Re, gx0Im, work);
+                    if (finalGrad) {
+                        finalStateGrads(s, saved, p, h, uc, guc, hl, len, x0Re, x0Im, gxLRe, gxLIm, gx0Re, gx0Im, work);
+                    }
+                    for (int n = 0; n < M; n++) {
+                        int i = h * M + n;
+                        grads.lamRe[i] = work.gLr[n];
+                        grads.lamIm[i] = work.gLi[n];
+                        grads.cRe[i] = work.gCr[n];
+                        grads.cIm[i] = work.gCi[n];
+                        grads.bRe[i] = work.gBr[n];
+                        grads.bIm[i] = work.gBi[n];
+                    }
                 }
-                if (x0Re != null) initialStateGrads(s, p, h, dy, T, B, x0Re, x0Im, gx0Re, gx0Im, v, out, gLr, gLi, gCr, gCi);
-                if (gxLRe != null || gxLIm != null) {
-                    finalStateGrads(s, saved, p, h, u, T, B, len, x0Re, x0Im, gxLRe, gxLIm, gu, gx0Re, gx0Im,
-                            v, coef, out, gLr, gLi, gBr, gBi);
-                }
-                for (int n = 0; n < M; n++) {
-                    int i = h * M + n;
-                    grads.lamRe[i] = gLr[n];
-                    grads.lamIm[i] = gLi[n];
-                    grads.cRe[i] = gCr[n];
-                    grads.cIm[i] = gCi[n];
-                    grads.bRe[i] = gBr[n];
-                    grads.bIm[i] = gBi[n];
+                if (guc != null) guc.scatter(gu, true);
+                // Mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
+                if (len != null) {
+                    for (int t = 0; t < T; t++) {
+                        for (int b = 0; b < B; b++) {
+                            if (t >= len[b]) java.util.Arrays.fill(gu, (t * B + b) * H + h0, (t * B + b) * H + h0 + w, 0f);
+                        }
+                    }
                 }
             }
         });
-        // Mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
-        if (len != null) {
-            for (int t = 0; t < T; t++) {
-                for (int b = 0; b < B; b++) if (t >= len[b]) java.util.Arrays.fill(gu, (t * B + b) * H, (t * B + b + 1) * H, 0f);
-            }
-        }
         return grads;
     }
 
+    /** Per-task scratch and the gradient sums of one channel. */
+    private static final class Work {
+        final float[] vT, outT, coef, out;
+        final double[] gLr, gLi, gCr, gCi, gBr, gBi;
+
+        Work(int T, int B, int M) {
+            int rows = Math.max(B, 1);
+            vT = new float[T * rows];
+            outT = new float[2 * M * rows];
+            coef = new float[rows * 2 * M];
+            out = new float[rows * Math.max(T, 1)];
+            gLr = new double[M];
+            gLi = new double[M];
+            gCr = new double[M];
+            gCi = new double[M];
+            gBr = new double[M];
+            gBi = new double[M];
+        }
+
+        void clear() {
+            java.util.Arrays.fill(gLr, 0);
+            java.util.Arrays.fill(gLi, 0);
+            java.util.Arrays.fill(gCr, 0);
+            java.util.Arrays.fill(gCi, 0);
+            java.util.Arrays.fill(gBr, 0);
+            java.util.Arrays.fill(gBi, 0);
+        }
+    }
+
+    /** g_W = 2 sum_l dK_l conj(P_l) into C and bBar; g_lambda += 2 conj(W) sum_j (j+1) dK_{j+1} conj(P_j). */
+    private static void kernelGrads(DiscreteSsm s, Powers p, int h, float[] dK, int hl, int w, Work k) {
+        int M = s.modes, T = p.steps();
+        for (int l = 0; l < T; l++) k.vT[l] = dK[l * w + hl];
+        p.dotsT(k.vT, 1, T, 0, k.outT);
+        double[] gwr = new double[M], gwi = new double[M];
+        for (int n = 0; n < M; n++) {
+            gwr[n] = 2 * k.outT[n];
+            gwi[n] = -2 * k.outT[M + n];
+        }
+        for (int j = 0; j + 1 < T; j++) k.vT[j] = (j + 1) * dK[(j + 1) * w + hl];
+        p.dotsT(k.vT, 1, T - 1, 0, k.outT);
+        for (int n = 0; n < M; n++) {
+            int i = h * M + n;
+            double wr = s.cRe[i] * s.bRe[i] - s.cIm[i] * s.bIm[i], wi = s.cRe[i] * s.bIm[i] + s.cIm[i] * s.bRe[i];
+            double qr = k.outT[n], qi = -k.outT[M + n];
+            k.gLr[n] += 2 * (wr * qr + wi * qi);
+            k.gLi[n] += 2 * (wr * qi - wi * qr);
+            // W = C bBar: each factor gets g_W times the other's conjugate.
+            k.gCr[n] += gwr[n] * s.bRe[i] + gwi[n] * s.bIm[i];
+            k.gCi[n] += gwi[n] * s.bRe[i] - gwr[n] * s.bIm[i];
+            k.gBr[n] += gwr[n] * s.cRe[i] + gwi[n] * s.cIm[i];
+            k.gBi[n] += gwi[n] * s.cRe[i] - gwr[n] * s.cIm[i];
+        }
+    }
+
     /** y_{b,t} += 2 Re sum_n q_bn P_{n,t+1} with q = C x0: gradients of q, then of C, x0 and lambda. */
-    private static void initialStateGrads(DiscreteSsm s, Powers p, int h, float[] dy, int T, int B,
-                                          float[] x0Re, float[] x0Im, float[] gx0Re, float[] gx0Im,
-                                          float[] v, float[] out, double[] gLr, double[] gLi, double[] gCr, double[] gCi) {
-        int H = s.channels, M = s.modes;
-        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) v[b * T + t] = dy[(t * B + b) * H + h];
-        p.dots(v, B, T, 1, out); // sum_t dy_bt P_{t+1}
-        float[] gq = new float[B * 2 * M];
+    private static void initialStateGrads(DiscreteSsm s, Powers p, int h, Columns dyc, int hl,
+                                          float[] x0Re, float[] x0Im, float[] gx0Re, float[] gx0Im, Work k) {
+        int H = s.channels, M = s.modes, T = p.steps(), B = dyc.batch;
+        float[] dy = dyc.column(hl); // (T, B): exactly the vT layout
+        p.dotsT(dy, B, T, 1, k.outT); // sum_t dy_bt P_{t+1}
+        double[] gq = new double[B * 2 * M];
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
-                gq[b * 2 * M + n] = 2 * out[b * 2 * M + n];
-                gq[b * 2 * M + M + n] = -2 * out[b * 2 * M + M + n];
+                gq[b * 2 * M + n] = 2 * k.outT[n * B + b];
+                gq[b * 2 * M + M + n] = -2 * k.outT[(M + n) * B + b];
             }
         }
-        for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) v[b * T + t] = (t + 1) * dy[(t * B + b) * H + h];
-        p.dots(v, B, T, 0, out); // sum_t (t+1) dy_bt P_t
+        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[t * B + b] = (t + 1) * dy[t * B + b];
+        p.dotsT(k.vT, B, T, 0, k.outT); // sum_t (t+1) dy_bt P_t
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
                 int i = h * M + n, o = (b * H + h) * M + n;
                 double qr = s.cRe[i] * x0Re[o] - s.cIm[i] * x0Im[o], qi = s.cRe[i] * x0Im[o] + s.cIm[i] * x0Re[o];
-                double er = out[b * 2 * M + n], ei = -out[b * 2 * M + M + n];
-                gLr[n] += 2 * (qr * er + qi * ei); // 2 conj(q) E
-                gLi[n] += 2 * (qr * ei - qi * er);
+                double er = k.outT[n * B + b], ei = -k.outT[(M + n) * B + b];
+                k.gLr[n] += 2 * (qr * er + qi * ei); // 2 conj(q) E
+                k.gLi[n] += 2 * (qr * ei - qi * er);
                 double gr = gq[b * 2 * M + n], gi = gq[b * 2 * M + M + n];
-                gCr[n] += gr * x0Re[o] + gi * x0Im[o]; // g_q conj(x0)
-                gCi[n] += gi * x0Re[o] - gr * x0Im[o];
+                k.gCr[n] += gr * x0Re[o] + gi * x0Im[o]; // g_q conj(x0)
+                k.gCi[n] += gi * x0Re[o] - gr * x0Im[o];
                 if (gx0Re != null) {
                     gx0Re[o] += (float) (gr * s.cRe[i] + gi * s.cIm[i]); // g_q conj(C)
                     gx0Im[o] += (float) (gi * s.cRe[i] - gr * s.cIm[i]);
@@ -278,11 +295,10 @@ final class SsmConvolution {
     }
 
     /** x_L = P_L x0 + bBar S with S = sum_{t<L} P_{L-1-t} u_t: gradients of x0, bBar, u and lambda. */
-    private static void finalStateGrads(DiscreteSsm s, Saved saved, Powers p, int h, float[] u, int T, int B, int[] len,
-                                        float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
-                                        float[] gu, float[] gx0Re, float[] gx0Im, float[] v, float[] coef, float[] out,
-                                        double[] gLr, double[] gLi, double[] gBr, double[] gBi) {
-        int H = s.channels, M = s.modes;
+    private static void finalStateGrads(DiscreteSsm s, Saved saved, Powers p, int h, Columns uc, Columns guc, int hl,
+                                        int[] len, float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
+                                        float[] gx0Re, float[] gx0Im, Work k) {
+        int H = s.channels, M = s.modes, T = p.steps(), B = uc.batch;
         for (int b = 0; b < B; b++) {
             int L = len == null ? T : len[b];
             for (int n = 0; n < M; n++) {
@@ -297,36 +313,29 @@ final class SsmConvolution {
                     if (L >= 1) { // g_lambda += g conj(x0) L conj(P_{L-1})
                         double cr = gr * x0Re[o] + gi * x0Im[o], ci = gi * x0Re[o] - gr * x0Im[o];
                         double pr = p.re(n, L - 1), pi = p.im(n, L - 1);
-                        gLr[n] += L * (cr * pr + ci * pi);
-                        gLi[n] += L * (ci * pr - cr * pi);
+                        k.gLr[n] += L * (cr * pr + ci * pi);
+                        k.gLi[n] += L * (ci * pr - cr * pi);
                     }
                 }
                 double sr = saved.sRe()[o], si = saved.sIm()[o];
-                gBr[n] += gr * sr + gi * si; // g conj(S)
-                gBi[n] += gi * sr - gr * si;
-                double gsr = gr * s.bRe[i] + gi * s.bIm[i], gsi = gi * s.bRe[i] - gr * s.bIm[i]; // g conj(bBar)
-                coef[b * 2 * M + n] = (float) gsr;
-                coef[b * 2 * M + M + n] = (float) gsi;
+                k.gBr[n] += gr * sr + gi * si; // g conj(S)
+                k.gBi[n] += gi * sr - gr * si;
+                k.coef[b * 2 * M + n] = (float) (gr * s.bRe[i] + gi * s.bIm[i]); // g_S = g conj(bBar)
+                k.coef[b * 2 * M + M + n] = (float) (gi * s.bRe[i] - gr * s.bIm[i]);
             }
         }
         // g_u_{b,t} += Re(g_S conj(P_{L-1-t})) = sum_n gSr Pr + gSi Pi, at j = L-1-t.
-        p.combine(coef, B, 0, T, out);
-        for (int b = 0; b < B; b++) {
-            int L = len == null ? T : len[b];
-            for (int t = 0; t < L; t++) gu[(t * B + b) * H + h] += out[b * T + (L - 1 - t)];
-        }
-        // g_lambda += sum_b g_S sum_{j>=1} u_{L-1-j} j conj(P_{j-1}); with j' = j-1 the weights are (j'+1) u_{L-2-j'}.
-        for (int b = 0; b < B; b++) {
-            int L = len == null ? T : len[b];
-            for (int j = 0; j < T; j++) v[b * T + j] = j < L - 1 ? (j + 1) * u[((L - 2 - j) * B + b) * H + h] : 0f;
-        }
-        p.dots(v, B, T, 0, out);
+        p.combine(k.coef, B, 0, T, k.out);
+        guc.setRowsReversed(hl, k.out, len);
+        // g_lambda += sum_b g_S sum_{j>=1} u_{L-1-j} j conj(P_{j-1}): weights (j'+1) u_{L-2-j'} at j' = j-1.
+        uc.reversed(hl, len, k.vT, true);
+        p.dotsT(k.vT, B, T, 0, k.outT);
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
-                double gsr = coef[b * 2 * M + n], gsi = coef[b * 2 * M + M + n];
-                double fr = out[b * 2 * M + n], fi = -out[b * 2 * M + M + n];
-                gLr[n] += gsr * fr - gsi * fi;
-                gLi[n] += gsr * fi + gsi * fr;
+                double gsr = k.coef[b * 2 * M + n], gsi = k.coef[b * 2 * M + M + n];
+                double fr = k.outT[n * B + b], fi = -k.outT[(M + n) * B + b];
+                k.gLr[n] += gsr * fr - gsi * fi;
+                k.gLi[n] += gsr * fi + gsi * fr;
             }
         }
     }
@@ -356,6 +365,80 @@ final class SsmConvolution {
     }
 
     /**
+     * The columns [h0, h0 + w) of a (T, B, H) array, one contiguous (T, B) matrix per channel: one
+     * streaming pass instead of a cache-missing strided walk per channel.
+     */
+    static final class Columns {
+        final int steps, batch, width, h0, w;
+        private final float[][] cols;
+
+        Columns(int T, int B, int H, int h0, int w) {
+            this.steps = T;
+            this.batch = B;
+            this.width = H;
+            this.h0 = h0;
+            this.w = w;
+            cols = new float[w][T * B];
+        }
+
+        static Columns gather(float[] a, int T, int B, int H, int h0, int w) {
+            Columns c = new Columns(T, B, H, h0, w);
+            for (int r = 0; r < T * B; r++) {
+                int o = r * H + h0;
+                for (int j = 0; j < w; j++) c.cols[j][r] = a[o + j];
+            }
+            return c;
+        }
+
+        float[] column(int j) {
+            return cols[j];
+        }
+
+        /**
+         * Column j read backwards from each sequence's end, as {@code vT[i*B + b] = x_{b, L_b-1-i}}
+         * (zero for {@code i >= L_b}); with {@code weighted}, {@code (i+1) x_{b, L_b-2-i}} instead.
+         */
+        void reversed(int j, int[] len, float[] vT, boolean weighted) {
+            float[] c = cols[j];
+            int T = steps, B = batch;
+            for (int b = 0; b < B; b++) {
+                int L = len == null ? T : len[b];
+                for (int i = 0; i < T; i++) {
+                    int t = weighted ? L - 2 - i : L - 1 - i;
+                    vT[i * B + b] = t >= 0 ? (weighted ? (i + 1) * c[t * B + b] : c[t * B + b]) : 0f;
+                }
+            }
+        }
+
+        /** Sets column j from rows {@code r[b*T + t]} (one row of T per sequence). */
+        void setRows(int j, float[] r) {
+            float[] c = cols[j];
+            for (int b = 0; b < batch; b++) for (int t = 0; t < steps; t++) c[t * batch + b] = r[b * steps + t];
+        }
+
+        /** Sets column j at {@code t < L_b} from rows read backwards: {@code x_{b,t} = r[b*T + L_b-1-t]}. */
+        void setRowsReversed(int j, float[] r, int[] len) {
+            float[] c = cols[j];
+            for (int b = 0; b < batch; b++) {
+                int L = len == null ? steps : len[b];
+                for (int t = 0; t < L; t++) c[t * batch + b] = r[b * steps + (L - 1 - t)];
+            }
+        }
+
+        /** Writes (or adds) the block back into the (T, B, H) array. */
+        void scatter(float[] a, boolean add) {
+            for (int r = 0; r < steps * batch; r++) {
+                int o = r * width + h0;
+                if (add) {
+                    for (int j = 0; j < w; j++) a[o + j] += cols[j][r];
+                } else {
+                    for (int j = 0; j < w; j++) a[o + j] = cols[j][r];
+                }
+            }
+        }
+    }
+
+    /**
      * The powers {@code lambda_n^l}, {@code l = 0..T}, of one channel as a (2M, T+1) row-major
      * block: rows n hold real parts, rows M+n imaginary parts. Sums against it are GEMMs.
      */
@@ -369,6 +452,10 @@ final class SsmConvolution {
             this.modes = modes;
             this.ld = T + 1;
             this.block = new float[2 * modes * ld];
+        }
+
+        int steps() {
+            return ld - 1;
         }
 
         void compute(DiscreteSsm s, int h) {
@@ -407,20 +494,20 @@ final class SsmConvolution {
             return block[(modes + n) * ld + l];
         }
 
-        /** {@code out[r][l] = sum_k coef[r][k] block[k][shift + l]}, l < len: rows (rows, 2M) times columns. */
+        /** {@code out[r][l] = sum_k coef[r][k] P[k][shift + l]}, l < len: (rows, 2M) times (2M, len). */
         void combine(float[] coef, int rows, int shift, int len, float[] out) {
             if (rows == 0 || len == 0) return;
             gemm.sgemm(false, false, rows, len, 2 * modes, 1f, coef, 0, 2 * modes, block, shift, ld, 0f, out, 0, len);
         }
 
-        /** {@code out[r][k] = sum_{l<len} v[r][l] block[k][shift + l]}: each row of v against every power row. */
-        void dots(float[] v, int rows, int len, int shift, float[] out) {
+        /** {@code outT[k][r] = sum_{l<len} P[k][shift + l] vT[l][r]}: (2M, len) times (len, rows). */
+        void dotsT(float[] vT, int rows, int len, int shift, float[] outT) {
             if (rows == 0) return;
             if (len == 0) {
-                java.util.Arrays.fill(out, 0, rows * 2 * modes, 0f);
+                java.util.Arrays.fill(outT, 0, rows * 2 * modes, 0f);
                 return;
             }
-            gemm.sgemm(false, true, rows, 2 * modes, len, 1f, v, 0, len, block, shift, ld, 0f, out, 0, 2 * modes);
+            gemm.sgemm(false, false, 2 * modes, rows, len, 1f, block, shift, ld, vT, 0, rows, 0f, outT, 0, rows);
         }
     }
 }

@@ -11,5 +11,7 @@ public final class SsmLayers {
                 (c, rng) -> S4d.fromConfig(c, rng, false));
         LayerRegistry.register("lssl", "LSSL's HiPPO-LegS state space in diagonal form (S4D-LegS), bilinear",
                 (c, rng) -> S4d.fromConfig(c, rng, true));
+        LayerRegistry.register("mamba", "Mamba selective state space (input-dependent dt, B, C; conv and SiLU gate)",
+                Mamba::fromConfig);
     }
 }

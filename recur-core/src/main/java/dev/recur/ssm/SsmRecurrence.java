@@ -72,7 +72,7 @@ final class SsmRecurrence {
                     tile.restoreCheckpoint(saved.checkpoints(), c, b, B, H);
                     float[] prev = tile.copyState();
                     for (int t = t0; t < t1; t++) {
-                        tile.step(u, (t * B + b) * H + h0, null, 0);
+                        tile.advance(u, (t * B + b) * H + h0);
                         tile.exportState(states, (t - t0) * 2 * M * w);
                     }
                     for (int t = t1 - 1; t >= t0; t--) {
@@ -126,11 +126,10 @@ final class SsmRecurrence {
             }
         }
 
-        /** One step: reads u[uOff, uOff + w), writes y (when not null) at yOff. */
+        /** One step: reads u[uOff, uOff + w), writes y at yOff. */
         void step(float[] u, int uOff, float[] y, int yOff) {
-            int M = modes;
-            if (y != null) for (int j = 0; j < w; j++) y[yOff + j] = d[j] * u[uOff + j];
-            for (int n = 0; n < M; n++) {
+            for (int j = 0; j < w; j++) y[yOff + j] = d[j] * u[uOff + j];
+            for (int n = 0; n < modes; n++) {
                 int o = n * w;
                 for (int j = 0; j < w; j++) {
                     float x = u[uOff + j];
@@ -139,7 +138,20 @@ final class SsmRecurrence {
                     float ni = pr * ai + pi * ar + bi[o + j] * x;
                     sr[o + j] = nr;
                     si[o + j] = ni;
-                    if (y != null) y[yOff + j] += cr[o + j] * nr - ci[o + j] * ni;
+                    y[yOff + j] += cr[o + j] * nr - ci[o + j] * ni;
+                }
+            }
+        }
+
+        /** The state update of {@link #step} without the output (recomputing states for the backward pass). */
+        void advance(float[] u, int uOff) {
+            for (int n = 0; n < modes; n++) {
+                int o = n * w;
+                for (int j = 0; j < w; j++) {
+                    float x = u[uOff + j];
+                    float ar = sr[o + j], ai = si[o + j], pr = lr[o + j], pi = li[o + j];
+                    sr[o + j] = pr * ar - pi * ai + br[o + j] * x;
+                    si[o + j] = pr * ai + pi * ar + bi[o + j] * x;
                 }
             }
         }

@@ -1,0 +1,398 @@
+package dev.recur.ssm;
+
+import dev.recur.autodiff.Node;
+import dev.recur.autodiff.Var;
+import dev.recur.kernel.Activations;
+import dev.recur.kernel.Backends;
+import dev.recur.kernel.Parallel;
+import dev.recur.layer.Lengths;
+import dev.recur.ops.Arith;
+import dev.recur.tensor.ShapeException;
+import dev.recur.tensor.Shapes;
+import dev.recur.tensor.Tensor;
+
+/**
+ * Mamba's selective scan (Gu and Dao, "Mamba: Linear-Time Sequence Modeling with Selective State
+ * Spaces", 2023, Algorithm 2), fused into one autodiff node: with
+ * {@code delta = softplus(deltaPre)} and {@code A = -exp(aLog)}, for channel e and state n,
+ * <pre>
+ *   h_t[e,n] = exp(delta_t[e] A[e,n]) h_{t-1}[e,n] + delta_t[e] B_t[n] x_t[e]
+ *   y_t[e]   = (sum_n C_t[n] h_t[e,n] + D[e] x_t[e]) * silu(z_t[e])
+ * </pre>
+ * (the gate is optional). B and C are shared by all channels of a sequence and step, as in
+ * Mamba-1.
+ *
+ * <p>Work is split into tasks of one sequence and a tile of up to {@value #TILE} channels; the
+ * state of a tile is an (N, w) array, so every update is a contiguous loop over channels. Time
+ * runs in chunks of {@value #CHUNK} steps: the decays {@code exp(delta A)} of a chunk are one call
+ * of the backend's vector exp, and the state is kept at every chunk start so that the backward
+ * pass recomputes one chunk at a time (memory T/CHUNK states, not T).
+ */
+public final class SelectiveScan {
+    static final int TILE = 64;
+    static final int CHUNK = 64;
+
+    private SelectiveScan() {}
+
+    /** The gated output (T, B, E) and the final state (B, E, N). */
+    public record Output(Var y, Var state) {}
+
+    /**
+     * @param x        (T, B, E)
+     * @param deltaPre (T, B, E), before the softplus (dt_proj's output with its bias)
+     * @param bm, cm   (T, B, N)
+     * @param z        (T, B, E) gate, or null for none
+     * @param aLog     (E, N); A = -exp(aLog)
+     * @param d        (E)
+     * @param h0       (B, E, N) or null for zeros
+     */
+    public static Output apply(Var x, Var deltaPre, Var bm, Var cm, Var z, Var aLog, Var d, Var h0, Lengths lengths) {
+        if (x.rank() != 3) throw new ShapeException("selective scan: x must be (T, B, E), found " + Shapes.toString(x.shape()));
+        int T = x.dim(0), B = x.dim(1), E = x.dim(2);
+        if (aLog.rank() != 2 || aLog.dim(0) != E) {
+            throw new ShapeException("selective scan: A_log must be (" + E + ", N), found " + Shapes.toString(aLog.shape()));
+        }
+        int N = aLog.dim(1);
+        Shapes.check("selective scan delta", deltaPre.shape(), T, B, E);
+        Shapes.check("selective scan B", bm.shape(), T, B, N);
+        Shapes.check("selective scan C", cm.shape(), T, B, N);
+        if (z != null) Shapes.check("selective scan z", z.shape(), T, B, E);
+        Shapes.check("selective scan D", d.shape(), E);
+        if (h0 != null) Shapes.check("selective scan state", h0.shape(), B, E, N);
+        if (lengths != null) lengths.check(B, T);
+        Problem p = new Problem(T, B, E, N, lengths == null ? null : lengths.values(), array(x), array(deltaPre),
+                array(bm), array(cm), z == null ? null : array(z), array(aLog), array(d), h0 == null ? null : array(h0));
+        Tensor y = Tensor.zeros(T, B, E), hT = Tensor.zeros(B, E, N);
+        float[] ckpt = p.forward(y.data(), hT.data());
+        Var[] out = new Node(x, deltaPre, bm, cm, z, aLog, d, h0) {
+            @Override
+            protected void backward(Tensor[] g) {
+                Problem.Grads gr = p.backward(ckpt, g[0] == null ? null : array(g[0]), g[1] == null ? null : array(g[1]),
+                        needsGrad(7));
+                add(gradOf(0), gr.x());
+                add(gradOf(1), gr.deltaPre());
+                add(gradOf(2), gr.b());
+                add(gradOf(3), gr.c());
+                add(gradOf(4), gr.z());
+                add(gradOf(5), gr.aLog());
+                add(gradOf(6), gr.d());
+                add(gradOf(7), gr.h0());
+            }
+        }.outputs(y, hT);
+        return new Output(out[0], out[1]);
+    }
+
+    /** The inputs as arrays and the scan's forward and backward passes over them. */
+    private static final class Problem {
+        final int T, B, E, N;
+        final int[] len;
+        final float[] x, deltaPre, bm, cm, z, aLog, d, h0;
+        final float[] delta, a; // softplus(deltaPre) (T, B, E); A = -exp(aLog) (E, N)
+
+        Problem(int T, int B, int E, int N, int[] len, float[] x, float[] deltaPre, float[] bm, float[] cm, float[] z,
+                float[] aLog, float[] d, float[] h0) {
+            this.T = T;
+            this.B = B;
+            this.E = E;
+            this.N = N;
+            this.len = len;
+            this.x = x;
+            this.deltaPre = deltaPre;
+            this.bm = bm;
+            this.cm = cm;
+            this.z = z;
+            this.aLog = aLog;
+            this.d = d;
+            this.h0 = h0;
+            this.delta = new float[T * B * E];
+            act().softplus(deltaPre, 0, delta, 0, delta.length);
+            this.a = new float[E * N];
+            act().exp(aLog, 0, a, 0, a.length);
+            for (int i = 0; i < a.length; i++) a[i] = -a[i];
+        }
+
+        int length(int b) {
+            return len == null ? T : len[b];
+        }
+
+        int tiles() {
+            return (E + TILE - 1) / TILE;
+        }
+
+        /** Runs the scan into y (T, B, E) and hT (B, E, N); returns the chunk-start states. */
+        float[] forward(float[] y, float[] hT) {
+            int chunks = (T + CHUNK - 1) / CHUNK;
+            float[] ckpt = new float[Math.max(1, chunks) * B * E * N];
+            Parallel.forRange(B * tiles(), 1, (start, end) -> {
+                for (int task = start; task < end; task++) {
+                    Tile tile = new Tile(this, task / tiles(), (task % tiles()) * TILE);
+                    tile.loadState(h0);
+                    int L = length(tile.b);
+                    for (int t0 = 0; t0 < L; t0 += CHUNK) {
+                        int t1 = Math.min(t0 + CHUNK, L);
+                        tile.saveState(ckpt, t0 / CHUNK);
+                        tile.decays(t0, t1);
+                        for (int t = t0; t < t1; t++) tile.step(t, t - t0, y, null, 0);
+                    }
+                    tile.storeState(hT);
+                }
+            });
+            return ckpt;
+        }
+
+        /** Input gradients; the arrays of inputs that need none may still be filled (cheaper than branching). */
+        record Grads(float[] x, float[] deltaPre, float[] b, float[] c, float[] z, float[] aLog, float[] d, float[] h0) {}
+
+        Grads backward(float[] ckpt, float[] gy, float[] ghT, boolean wantH0) {
+            int tiles = tiles();
+            float[] gx = new float[T * B * E], gDelta = new float[T * B * E], gz = z == null ? null : new float[T * B * E];
+            float[] gh0 = wantH0 ? new float[B * E * N] : null;
+            float[][] gbPart = new float[B * tiles][], gcPart = new float[B * tiles][];
+            float[][] gaPart = new float[B * tiles][], gdPart = new float[B * tiles][];
+            Parallel.forRange(B * tiles, 1, (start, end) -> {
+                for (int task = start; task < end; task++) {
+                    Tile tile = new Tile(this, task / tiles, (task % tiles) * TILE);
+                    Adjoint adj = new Adjoint(tile);
+                    adj.load(ghT);
+                    int L = length(tile.b);
+                    float[] states = new float[(CHUNK + 1) * N * tile.w], ys = new float[CHUNK * tile.w];
+                    for (int c = (L + CHUNK - 1) / CHUNK - 1; c >= 0; c--) {
+                        int t0 = c * CHUNK, t1 = Math.min(t0 + CHUNK, L);
+                        tile.restoreState(ckpt, c);
+                        tile.decays(t0, t1);
+                        tile.exportState(states, 0);
+                        for (int t = t0; t < t1; t++) {
+                            tile.step(t, t - t0, null, ys, (t - t0) * tile.w);
+                            tile.exportState(states, (t - t0 + 1) * N * tile.w);
+                        }
+                        for (int t = t1 - 1; t >= t0; t--) adj.step(t, t - t0, states, ys, gy, gx, gDelta, gz);
+                    }
+                    if (gh0 != null) adj.store(gh0);
+                    gbPart[task] = adj.gb;
+                    gcPart[task] = adj.gc;
+                    gaPart[task] = adj.ga;
+                    gdPart[task] = adj.gd;
+                }
+            });
+            // Reduce the per-task sums in a fixed order: same bits for any thread count.
+            float[] gb = new float[T * B * N], gc = new float[T * B * N], gaLog = new float[E * N], gd = new float[E];
+            for (int task = 0; task < B * tiles; task++) {
+                int b = task / tiles, e0 = (task % tiles) * TILE, w = Math.min(TILE, E - e0);
+                for (int t = 0; t < T; t++) {
+                    for (int n = 0; n < N; n++) {
+                        gb[(t * B + b) * N + n] += gbPart[task][t * N + n];
+                        gc[(t * B + b) * N + n] += gcPart[task][t * N + n];
+                    }
+                }
+                for (int j = 0; j < w; j++) {
+                    gd[e0 + j] += gdPart[task][j];
+                    for (int n = 0; n < N; n++) gaLog[(e0 + j) * N + n] += gaPart[task][n * w + j];
+                }
+            }
+            for (int i = 0; i < gaLog.length; i++) gaLog[i] *= a[i]; // dA/daLog = A
+            float[] gPre = new float[T * B * E], sig = new float[T * B * E];
+            act().sigmoid(deltaPre, 0, sig, 0, sig.length); // softplus' = sigmoid
+            for (int i = 0; i < gPre.length; i++) gPre[i] = gDelta[i] * sig[i];
+            return new Grads(gx, gPre, gb, gc, gz, gaLog, gd, gh0);
+        }
+    }
+
+    /** The channels [e0, e0 + w) of sequence b: parameters, state (N, w) and a chunk of decays. */
+    private static final class Tile {
+        final Problem p;
+        final int b, e0, w, N;
+        final float[] aT, dT, h, dA; // aT, h: (N, w); dA: (CHUNK, N, w)
+        final float[] dx, acc;
+
+        Tile(Problem p, int b, int e0) {
+            this.p = p;
+            this.b = b;
+            this.e0 = e0;
+            this.w = Math.min(TILE, p.E - e0);
+            this.N = p.N;
+            aT = new float[N * w];
+            dT = new float[w];
+            for (int j = 0; j < w; j++) {
+                dT[j] = p.d[e0 + j];
+                for (int n = 0; n < N; n++) aT[n * w + j] = p.a[(e0 + j) * N + n];
+            }
+            h = new float[N * w];
+            dA = new float[CHUNK * N * w];
+            dx = new float[w];
+            acc = new float[w];
+        }
+
+        int row(int t) {
+            return (t * p.B + b) * p.E + e0;
+        }
+
+        /** dA[t - t0] = exp(delta_t A) for t in [t0, t1), in one vector exp call. */
+        void decays(int t0, int t1) {
+            for (int t = t0; t < t1; t++) {
+                int r = row(t), o = (t - t0) * N * w;
+                for (int n = 0; n < N; n++) {
+                    int an = n * w, on = o + n * w;
+                    for (int j = 0; j < w; j++) dA[on + j] = p.delta[r + j] * aT[an + j];
+                }
+            }
+            act().exp(dA, 0, dA, 0, (t1 - t0) * N * w);
+        }
+
+        /**
+         * One step with the decays of chunk slot k: updates h, and writes the gated output row to
+         * {@code y} and/or the ungated sum {@code C.h + D x} to {@code yPre[yPreOff..]}.
+         */
+        void step(int t, int k, float[] y, float[] yPre, int yPreOff) {
+            int r = row(t), bn = (t * p.B + b) * N;
+            for (int j = 0; j < w; j++) {
+                dx[j] = p.delta[r + j] * p.x[r + j];
+                acc[j] = dT[j] * p.x[r + j];
+            }
+            for (int n = 0; n < N; n++) {
+                float bv = p.bm[bn + n], cv = p.cm[bn + n];
+                int o = n * w, q = k * N * w + n * w;
+                for (int j = 0; j < w; j++) {
+                    float hv = dA[q + j] * h[o + j] + dx[j] * bv;
+                    h[o + j] = hv;
+                    acc[j] += cv * hv;
+                }
+            }
+            if (yPre != null) System.arraycopy(acc, 0, yPre, yPreOff, w);
+            if (y != null) {
+                if (p.z != null) {
+                    for (int j = 0; j < w; j++) {
+                        float zv = p.z[r + j];
+                        y[r + j] = acc[j] * (zv / (1f + (float) Math.exp(-zv)));
+                    }
+                } else {
+                    System.arraycopy(acc, 0, y, r, w);
+                }
+            }
+        }
+
+        void loadState(float[] h0) {
+            if (h0 == null) return;
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) h[n * w + j] = h0[(b * p.E + e0 + j) * N + n];
+        }
+
+        void storeState(float[] out) {
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) out[(b * p.E + e0 + j) * N + n] = h[n * w + j];
+        }
+
+        /** Checkpoint slot of this tile: (chunk, b, e0..) blocks of N*w, disjoint across tiles. */
+        private int checkpointOffset(int chunk) {
+            return ((chunk * p.B + b) * p.E + e0) * N;
+        }
+
+        void saveState(float[] ckpt, int chunk) {
+            System.arraycopy(h, 0, ckpt, checkpointOffset(chunk), N * w);
+        }
+
+        void restoreState(float[] ckpt, int chunk) {
+            System.arraycopy(ckpt, checkpointOffset(chunk), h, 0, N * w);
+        }
+
+        void exportState(float[] dst, int off) {
+            System.arraycopy(h, 0, dst, off, N * w);
+        }
+    }
+
+    /**
+     * The reverse pass over one tile: g = dL/dh_t (N, w) runs backwards through
+     * {@code g_{t-1} = g_t exp(delta_t A)}, collecting every input's gradient on the way. Sums
+     * over channels (B and C are shared) are per-task partials, reduced by the caller.
+     */
+    private static final class Adjoint {
+        final Tile t;
+        final Problem p;
+        final float[] g, gyRow, gDeltaRow, gxRow;
+        final float[] gb, gc, ga, gd; // gb, gc: (T, N) of this sequence; ga: (N, w); gd: (w)
+
+        Adjoint(Tile tile) {
+            this.t = tile;
+            this.p = tile.p;
+            int w = tile.w, N = tile.N;
+            g = new float[N * w];
+            gyRow = new float[w];
+            gDeltaRow = new float[w];
+            gxRow = new float[w];
+            gb = new float[p.T * N];
+            gc = new float[p.T * N];
+            ga = new float[N * w];
+            gd = new float[w];
+        }
+
+        void load(float[] ghT) {
+            if (ghT == null) return;
+            int w = t.w, N = t.N;
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) g[n * w + j] = ghT[(t.b * p.E + t.e0 + j) * N + n];
+        }
+
+        void store(float[] gh0) {
+            int w = t.w, N = t.N;
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) gh0[(t.b * p.E + t.e0 + j) * N + n] += g[n * w + j];
+        }
+
+        /** Step ts (chunk slot k): states[k] is h_{ts-1}, states[k+1] is h_ts; ys[k] the ungated output. */
+        void step(int ts, int k, float[] states, float[] ys, float[] gy, float[] gx, float[] gDelta, float[] gz) {
+            int w = t.w, N = t.N, r = t.row(ts), bn = ts * N, bIdx = (ts * p.B + t.b) * N;
+            for (int j = 0; j < w; j++) {
+                float gv = gy == null ? 0f : gy[r + j];
+                if (p.z != null) {
+                    float zv = p.z[r + j], s = 1f / (1f + (float) Math.exp(-zv)), yv = ys[k * w + j];
+                    gyRow[j] = gv * zv * s;
+                    gz[r + j] += gv * yv * s * (1f + zv * (1f - s));
+                } else {
+                    gyRow[j] = gv;
+                }
+                float xv = p.x[r + j];
+                gd[j] += gyRow[j] * xv;
+                gxRow[j] = gyRow[j] * t.dT[j];
+                gDeltaRow[j] = 0f;
+            }
+            int cur = (k + 1) * N * w, prev = k * N * w, q = k * N * w;
+            for (int n = 0; n < N; n++) {
+                float bv = p.bm[bIdx + n], cv = p.cm[bIdx + n];
+                int o = n * w;
+                float sumC = 0f, sumB = 0f;
+                for (int j = 0; j < w; j++) {
+                    float gh = g[o + j] + gyRow[j] * cv; // dL/dh_t
+                    float hv = states[cur + o + j], hp = states[prev + o + j], da = t.dA[q + o + j];
+                    float delta = p.delta[r + j], xv = p.x[r + j];
+                    sumC += gyRow[j] * hv;
+                    sumB += gh * delta * xv;
+                    float ghda = gh * da;
+                    gDeltaRow[j] += ghda * t.aT[o + j] * hp + gh * bv * xv;
+                    ga[o + j] += ghda * delta * hp;
+                    gxRow[j] += gh * delta * bv;
+                    g[o + j] = ghda;
+                }
+                gc[bn + n] += sumC;
+                gb[bn + n] += sumB;
+            }
+            for (int j = 0; j < w; j++) {
+                gx[r + j] += gxRow[j];
+                gDelta[r + j] += gDeltaRow[j];
+            }
+        }
+    }
+
+    private static float[] array(Var v) {
+        Tensor t = v.value().contiguous();
+        return t.offset() == 0 && t.data().length == t.numel() ? t.data() : t.toArray();
+    }
+
+    private static float[] array(Tensor t) {
+        Tensor c = t.contiguous();
+        return c.offset() == 0 && c.data().length == c.numel() ? c.data() : c.toArray();
+    }
+
+    private static void add(Tensor grad, float[] values) {
+        if (grad == null || values == null) return;
+        Arith.accumulate(grad, Tensor.of(values, grad.shape()), 1f);
+    }
+
+    private static Activations act() {
+        return Backends.active().activations();
+    }
+}
