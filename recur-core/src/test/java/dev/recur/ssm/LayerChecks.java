@@ -39,7 +39,7 @@ public final class LayerChecks {
     }
 
     /** Everything one run produced: output, final state, gradients (input, parameters, initial state). */
-    record Run(Map<String, double[]> values) {
+    record Run(Map<String, double[]> values, Map<String, Tensor> state) {
         void assertMatches(Run other, double tol, String what) {
             assertEquals(values.keySet(), other.values.keySet(), what + ": different entries");
             for (String k : values.keySet()) {
@@ -66,10 +66,7 @@ public final class LayerChecks {
         Rng rng = new Rng(seed);
         int T = x.dim(0);
         Tensor dy = randn(rng, 1, T, x.dim(1), layer.outputSize());
-        Map<String, Tensor> dState = new LinkedHashMap<>();
-        initial.toTensors().forEach((k, v) -> {
-            if (stateGrads.contains(k)) dState.put(k, randn(rng, 1, v.shape()));
-        });
+        StateSeeds dState = (k, shape) -> randn(new Rng(seed * 31 + k.hashCode()), 1, shape);
         Run seq = run(layer, x, initial, stateGrads, (xv, s0) -> {
             SequenceOutput o = layer.forward(xv, null, s0);
             return new Object[] {o.output(), o.state()};
@@ -87,6 +84,12 @@ public final class LayerChecks {
         seq.assertMatches(steps, tol, "step form vs sequence form");
     }
 
+    /** The upstream gradient of a final-state tensor, given its name and shape (caches may grow). */
+    @FunctionalInterface
+    interface StateSeeds {
+        Tensor seed(String name, int[] shape);
+    }
+
     @FunctionalInterface
     interface Body {
         Object[] apply(Var x, LayerState initial);
@@ -94,7 +97,7 @@ public final class LayerChecks {
 
     /** Runs body on fresh leaves, backpropagates the seeds, and collects values and gradients. */
     static Run run(SequenceLayer layer, Tensor x, LayerState initial, List<String> stateGrads, Body body,
-                   Tensor dy, Map<String, Tensor> dState) {
+                   Tensor dy, StateSeeds dState) {
         layer.zeroGrad();
         Var xv = Var.leaf(x.copy());
         Map<String, Var> s0 = new LinkedHashMap<>();
@@ -107,13 +110,13 @@ public final class LayerChecks {
         LayerState s = (LayerState) r[1];
         List<Var> roots = new ArrayList<>(List.of(y));
         List<Tensor> seeds = new ArrayList<>(List.of(dy));
-        dState.forEach((k, g) -> {
+        for (String k : stateGrads) {
             Var v = s.get(k);
             if (v.requiresGrad()) {
                 roots.add(v);
-                seeds.add(g);
+                seeds.add(dState.seed(k, v.shape()));
             }
-        });
+        }
         Backprop.run(roots.toArray(new Var[0]), seeds.toArray(new Tensor[0]));
         Map<String, double[]> out = new LinkedHashMap<>();
         out.put("output", y.value().toDoubleArray());
@@ -124,7 +127,7 @@ public final class LayerChecks {
             if (v.requiresGrad()) out.put("grad state " + k, grad(v));
         });
         layer.zeroGrad();
-        return new Run(out);
+        return new Run(out, s.toTensors());
     }
 
     private static double[] grad(Var v) {
@@ -140,10 +143,8 @@ public final class LayerChecks {
         Rng rng = new Rng(seed);
         int T = x.dim(0), B = x.dim(1);
         Tensor dy = randn(rng, 1, T, B, layer.outputSize());
-        Map<String, Tensor> dState = new LinkedHashMap<>();
-        initial.toTensors().forEach((k, v) -> {
-            if (stateGrads.contains(k)) dState.put(k, randn(rng, 1, v.shape()));
-        });
+        Map<String, Tensor> batchSeeds = new LinkedHashMap<>();
+        StateSeeds dState = (k, shape) -> batchSeeds.computeIfAbsent(k, n -> randn(new Rng(seed * 31 + n.hashCode()), 1, shape));
         Run batch = run(layer, x, initial, stateGrads, (xv, s0) -> {
             SequenceOutput o = layer.forward(xv, Lengths.of(lengths), s0);
             return new Object[] {o.output(), o.state()};
@@ -157,21 +158,21 @@ public final class LayerChecks {
                 for (int o = 0; o < O; o++) assertEquals(0.0, out[(t * B + b) * O + o], "output past the length of sequence " + b);
             }
             Tensor xb = x.narrow(1, b, 1).narrow(0, 0, L).copy();
-            Map<String, Tensor> sb = new LinkedHashMap<>(), dsb = new LinkedHashMap<>();
+            Map<String, Tensor> sb = new LinkedHashMap<>();
             initial.toTensors().forEach((k, v) -> sb.put(k, v.narrow(0, bb, 1).copy()));
-            dState.forEach((k, v) -> dsb.put(k, v.narrow(0, bb, 1).copy()));
+            // A sequence's own state may be smaller than its slice of the batch's (a cache sized to the longest).
+            StateSeeds oneSeeds = (k, shape) -> leading(batchSeeds.get(k).narrow(0, bb, 1), shape);
             Run one = run(layer, xb, LayerState.fromTensors(sb), stateGrads, (xv, s0) -> {
                 SequenceOutput o = layer.forward(xv, null, s0);
                 return new Object[] {o.output(), o.state()};
-            }, dy.narrow(1, b, 1).narrow(0, 0, L).copy(), dsb);
+            }, dy.narrow(1, b, 1).narrow(0, 0, L).copy(), oneSeeds);
             double[] want = one.values().get("output"), got = new double[want.length];
             for (int t = 0; t < L; t++) for (int o = 0; o < O; o++) got[t * O + o] = out[(t * B + b) * O + o];
             assertTrue(GradCheck.relRms(got, want) <= tol, "output of sequence " + b);
-            for (String k : sb.keySet()) {
-                double[] all = batch.values().get("state " + k);
-                double[] mine = one.values().get("state " + k);
-                double[] slice = java.util.Arrays.copyOfRange(all, b * mine.length, (b + 1) * mine.length);
-                assertTrue(GradCheck.relRms(slice, mine) <= tol, "final state " + k + " of sequence " + b);
+            Map<String, Tensor> batchState = batch.state(), oneState = one.state();
+            for (String k : oneState.keySet()) {
+                Tensor mine = oneState.get(k), slice = leading(batchState.get(k).narrow(0, bb, 1), mine.shape());
+                assertTrue(GradCheck.relRms(slice.toDoubleArray(), mine.toDoubleArray()) <= tol, "final state " + k + " of sequence " + b);
             }
             double[] gx = batch.values().get("grad input"), gxb = one.values().get("grad input");
             int I = x.dim(2);
@@ -179,6 +180,11 @@ public final class LayerChecks {
             for (int t = 0; t < L; t++) for (int i = 0; i < I; i++) gotGx[t * I + i] = gx[(t * B + b) * I + i];
             assertTrue(GradCheck.relRms(gotGx, gxb) <= tol, "input gradient of sequence " + b);
             for (int t = L; t < T; t++) for (int i = 0; i < I; i++) assertEquals(0.0, gx[(t * B + b) * I + i], "gradient past the length");
+            for (String k : stateGrads) {
+                double[] all = batch.values().get("grad state " + k), mine = one.values().get("grad state " + k);
+                double[] slice = java.util.Arrays.copyOfRange(all, b * mine.length, (b + 1) * mine.length);
+                assertTrue(GradCheck.relRms(slice, mine) <= tol, "initial state gradient " + k + " of sequence " + b);
+            }
             one.values().forEach((k, v) -> {
                 if (k.startsWith("grad ") && !k.equals("grad input") && !k.startsWith("grad state")) {
                     params.merge(k, v.clone(), (a, c) -> {
@@ -189,6 +195,13 @@ public final class LayerChecks {
             });
         }
         params.forEach((k, v) -> assertTrue(GradCheck.relRms(batch.values().get(k), v) <= tol, k + " summed over sequences"));
+    }
+
+    /** The leading block of {@code t} with the given shape (each dimension cut to its first entries). */
+    static Tensor leading(Tensor t, int[] shape) {
+        Tensor r = t;
+        for (int d = 0; d < shape.length; d++) r = r.narrow(d, 0, shape[d]);
+        return r.copy();
     }
 
     /**
