@@ -82,20 +82,24 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
 
     private static void readMetadata(Object v, Map<String, String> out, String source) {
         if (v == null) return; // the official reader treats null as absent
-        if (!(v instanceof Map<?, ?> m)) throw new FormatException(source, "\"__metadata__\" must be an object of strings, found " + Json.typeName(v));
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new FormatException(source, "\"__metadata__\" must be an object of strings, found "
+                    + Json.typeName(v));
+        }
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw new FormatException(source, "\"__metadata__\" key \"" + e.getKey() + "\" must be a string, found " + Json.typeName(e.getValue()));
+                throw new FormatException(source, "\"__metadata__\" key " + FormatException.quote((String) e.getKey())
+                        + " must be a string, found " + Json.typeName(e.getValue()));
             }
             out.put((String) e.getKey(), s);
         }
     }
 
     private static TensorEntry readEntry(String name, Object v, String source) {
-        String where = "tensor \"" + name + "\"";
+        String where = "tensor " + FormatException.quote(name);
         if (!(v instanceof Map<?, ?> m)) throw new FormatException(source, where + ": expected an object, found " + Json.typeName(v));
         for (Object k : m.keySet()) {
-            if (!ENTRY_KEYS.contains(k)) throw new FormatException(source, where + ": unknown field \"" + k + "\"");
+            if (!ENTRY_KEYS.contains(k)) throw new FormatException(source, where + ": unknown field " + FormatException.quote((String) k));
         }
         for (String k : ENTRY_KEYS) {
             if (!m.containsKey(k)) throw new FormatException(source, where + ": missing \"" + k + "\"");
@@ -105,7 +109,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         }
         DType dtype = DType.fromSafetensorsName(dtypeName);
         if (dtype == null) {
-            throw new FormatException(source, where + ": unsupported dtype \"" + dtypeName + "\" (supported: "
+            throw new FormatException(source, where + ": unsupported dtype " + FormatException.quote(dtypeName) + " (supported: "
                     + Arrays.toString(DType.values()) + ")");
         }
         List<?> shapeList = list(m.get("shape"), where + ": \"shape\"", source);
@@ -126,7 +130,8 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         long begin = nonNegative(offsets.get(0), where + ": data_offsets begin", source);
         long end = nonNegative(offsets.get(1), where + ": data_offsets end", source);
         if (end < begin) throw new FormatException(source, where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
-        long bytes = multiply(numel, dtype.byteSize(), where + ": shape " + shapeList + " of " + dtype + " needs more bytes than fit in 64 bits", source);
+        long bytes = multiply(numel, dtype.byteSize(), where + ": shape " + shapeList + " of " + dtype
+                + " needs more bytes than fit in 64 bits", source);
         if (end - begin != bytes) {
             throw new FormatException(source, where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
                     + " bytes but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes);
@@ -142,12 +147,15 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         TensorEntry previous = null;
         for (TensorEntry e : byOffset) {
             if (e.begin() < covered) {
-                throw new FormatException(source, "tensor \"" + e.name() + "\": data_offsets [" + e.begin() + ", " + e.end()
-                        + "] overlap tensor \"" + previous.name() + "\" [" + previous.begin() + ", " + previous.end() + "]");
+                throw new FormatException(source, "tensor " + FormatException.quote(e.name()) + ": data_offsets [" + e.begin() + ", "
+                        + e.end()
+                        + "] overlap tensor " + FormatException.quote(previous.name()) + " [" + previous.begin() + ", " + previous.end()
+                                + "]");
             }
             if (e.begin() > covered) {
-                throw new FormatException(source, "data bytes [" + covered + ", " + e.begin() + ") belong to no tensor (a hole before tensor \""
-                        + e.name() + "\"); the tensors must cover the data buffer contiguously");
+                throw new FormatException(source, "data bytes [" + covered + ", " + e.begin()
+                        + ") belong to no tensor (a hole before tensor "
+                        + FormatException.quote(e.name()) + "); the tensors must cover the data buffer contiguously");
             }
             covered = e.end();
             previous = e;
@@ -168,7 +176,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
     }
 
     private static long nonNegative(Object v, String what, String source) {
-        if (!(v instanceof Long l)) throw new FormatException(source, what + " must be an integer, found " + Json.typeName(v) + " " + v);
+        if (!(v instanceof Long l)) throw new FormatException(source, what + " must be an integer, found " + Json.describe(v));
         if (l < 0) throw new FormatException(source, what + " is negative (" + l + ")");
         return l;
     }
