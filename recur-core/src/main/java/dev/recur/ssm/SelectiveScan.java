@@ -22,11 +22,12 @@ import dev.recur.tensor.Tensor;
  * (the gate is optional). B and C are shared by all channels of a sequence and step, as in
  * Mamba-1.
  *
- * <p>Work is split into tasks of one sequence and a tile of up to {@value #TILE} channels; the
- * state of a tile is an (N, w) array, so every update is a contiguous loop over channels. Time
- * runs in chunks of {@value #CHUNK} steps: the decays {@code exp(delta A)} of a chunk are one call
- * of the backend's vector exp, and the state is kept at every chunk start so that the backward
- * pass recomputes one chunk at a time (memory T/CHUNK states, not T).
+ * <p>Work is split into tasks of one sequence and a tile of up to {@value #TILE} channels (the
+ * parallel form: channels are independent, time is sequential, which on a CPU beats an
+ * associative scan's doubled work). A tile's state is N rows of w floats, so every update is a
+ * vectorisable loop over channels; the decays {@code exp(delta A)} go through the backend's exp.
+ * The state is kept every {@value #CHUNK} steps so that the backward pass recomputes one chunk
+ * at a time (memory T/CHUNK states, not T).
  */
 public final class SelectiveScan {
     static final int TILE = 64;
@@ -128,11 +129,10 @@ public final class SelectiveScan {
                     Tile tile = new Tile(this, task / tiles(), (task % tiles()) * TILE);
                     tile.loadState(h0);
                     int L = length(tile.b);
-                    for (int t0 = 0; t0 < L; t0 += CHUNK) {
-                        int t1 = Math.min(t0 + CHUNK, L);
-                        tile.saveState(ckpt, t0 / CHUNK);
-                        tile.decays(t0, t1);
-                        for (int t = t0; t < t1; t++) tile.step(t, t - t0, y, null, 0);
+                    for (int t = 0; t < L; t++) {
+                        if (t % CHUNK == 0) tile.saveState(ckpt, tile.checkpointOffset(t / CHUNK));
+                        tile.step(t);
+                        tile.writeOutput(t, y);
                     }
                     tile.storeState(hT);
                 }
@@ -155,22 +155,28 @@ public final class SelectiveScan {
                     Adjoint adj = new Adjoint(tile);
                     adj.load(ghT);
                     int L = length(tile.b);
-                    float[] states = new float[(CHUNK + 1) * N * tile.w], ys = new float[CHUNK * tile.w];
+                    int nw = N * tile.w;
+                    // Per chunk: states (slot k = before step t0 + k), decays and ungated outputs of each step.
+                    float[] states = new float[(CHUNK + 1) * nw], decays = new float[CHUNK * nw], ys = new float[CHUNK * tile.w];
                     for (int c = (L + CHUNK - 1) / CHUNK - 1; c >= 0; c--) {
                         int t0 = c * CHUNK, t1 = Math.min(t0 + CHUNK, L);
-                        tile.restoreState(ckpt, c);
-                        tile.decays(t0, t1);
-                        tile.exportState(states, 0);
+                        tile.loadSaved(ckpt, tile.checkpointOffset(c));
+                        tile.saveState(states, 0);
                         for (int t = t0; t < t1; t++) {
-                            tile.step(t, t - t0, null, ys, (t - t0) * tile.w);
-                            tile.exportState(states, (t - t0 + 1) * N * tile.w);
+                            tile.step(t);
+                            tile.saveState(states, (t - t0 + 1) * nw);
+                            tile.saveDecays(decays, (t - t0) * nw);
+                            System.arraycopy(tile.acc, 0, ys, (t - t0) * tile.w, tile.w);
                         }
-                        for (int t = t1 - 1; t >= t0; t--) adj.step(t, t - t0, states, ys, gy, gx, gDelta, gz);
+                        for (int t = t1 - 1; t >= t0; t--) {
+                            adj.step(t, states, (t - t0 + 1) * nw, (t - t0) * nw, decays, (t - t0) * nw, ys, (t - t0) * tile.w,
+                                    gy, gx, gDelta, gz);
+                        }
                     }
                     if (gh0 != null) adj.store(gh0);
                     gbPart[task] = adj.gb;
                     gcPart[task] = adj.gc;
-                    gaPart[task] = adj.ga;
+                    gaPart[task] = adj.ga();
                     gdPart[task] = adj.gd;
                 }
             });
@@ -197,12 +203,16 @@ public final class SelectiveScan {
         }
     }
 
-    /** The channels [e0, e0 + w) of sequence b: parameters, state (N, w) and a chunk of decays. */
+    /**
+     * The channels [e0, e0 + w) of sequence b. State, parameters and decays are rows of w floats
+     * (one per state index n), and a step's inputs are copied into tile-local rows, so every loop
+     * over channels indexes all its arrays by the bare counter, the form C2 vectorises.
+     */
     private static final class Tile {
         final Problem p;
         final int b, e0, w, N;
-        final float[] aT, dT, h, dA; // aT, h: (N, w); dA: (CHUNK, N, w)
-        final float[] dx, acc;
+        final float[][] aT, h, dA; // (N, w): A, the state, this step's decays exp(delta A)
+        final float[] dT, x, delta, dx, acc, gate;
 
         Tile(Problem p, int b, int e0) {
             this.p = p;
@@ -210,171 +220,209 @@ public final class SelectiveScan {
             this.e0 = e0;
             this.w = Math.min(TILE, p.E - e0);
             this.N = p.N;
-            aT = new float[N * w];
+            aT = new float[N][w];
+            h = new float[N][w];
+            dA = new float[N][w];
             dT = new float[w];
             for (int j = 0; j < w; j++) {
                 dT[j] = p.d[e0 + j];
-                for (int n = 0; n < N; n++) aT[n * w + j] = p.a[(e0 + j) * N + n];
+                for (int n = 0; n < N; n++) aT[n][j] = p.a[(e0 + j) * N + n];
             }
-            h = new float[N * w];
-            dA = new float[CHUNK * N * w];
+            x = new float[w];
+            delta = new float[w];
             dx = new float[w];
             acc = new float[w];
+            gate = new float[w];
         }
 
         int row(int t) {
             return (t * p.B + b) * p.E + e0;
         }
 
-        /** dA[t - t0] = exp(delta_t A) for t in [t0, t1), in one vector exp call. */
-        void decays(int t0, int t1) {
-            for (int t = t0; t < t1; t++) {
-                int r = row(t), o = (t - t0) * N * w;
-                for (int n = 0; n < N; n++) {
-                    int an = n * w, on = o + n * w;
-                    for (int j = 0; j < w; j++) dA[on + j] = p.delta[r + j] * aT[an + j];
-                }
-            }
-            act().exp(dA, 0, dA, 0, (t1 - t0) * N * w);
-        }
-
-        /**
-         * One step with the decays of chunk slot k: updates h, and writes the gated output row to
-         * {@code y} and/or the ungated sum {@code C.h + D x} to {@code yPre[yPreOff..]}.
-         */
-        void step(int t, int k, float[] y, float[] yPre, int yPreOff) {
+        /** Step t: h <- exp(delta A) h + delta B x; {@link #acc} <- C.h + D x (ungated). */
+        void step(int t) {
             int r = row(t), bn = (t * p.B + b) * N;
+            System.arraycopy(p.x, r, x, 0, w);
+            System.arraycopy(p.delta, r, delta, 0, w);
             for (int j = 0; j < w; j++) {
-                dx[j] = p.delta[r + j] * p.x[r + j];
-                acc[j] = dT[j] * p.x[r + j];
+                dx[j] = delta[j] * x[j];
+                acc[j] = dT[j] * x[j];
             }
             for (int n = 0; n < N; n++) {
+                float[] da = dA[n], an = aT[n], hn = h[n];
+                for (int j = 0; j < w; j++) da[j] = delta[j] * an[j];
+                act().exp(da, 0, da, 0, w);
                 float bv = p.bm[bn + n], cv = p.cm[bn + n];
-                int o = n * w, q = k * N * w + n * w;
                 for (int j = 0; j < w; j++) {
-                    float hv = dA[q + j] * h[o + j] + dx[j] * bv;
-                    h[o + j] = hv;
+                    float hv = da[j] * hn[j] + dx[j] * bv;
+                    hn[j] = hv;
                     acc[j] += cv * hv;
                 }
             }
-            if (yPre != null) System.arraycopy(acc, 0, yPre, yPreOff, w);
-            if (y != null) {
-                if (p.z != null) {
-                    for (int j = 0; j < w; j++) {
-                        float zv = p.z[r + j];
-                        y[r + j] = acc[j] * (zv / (1f + (float) Math.exp(-zv)));
-                    }
-                } else {
-                    System.arraycopy(acc, 0, y, r, w);
-                }
+        }
+
+        /** Writes the gated output of the last step to the (T, B, E) array. */
+        void writeOutput(int t, float[] y) {
+            int r = row(t);
+            if (p.z != null) {
+                System.arraycopy(p.z, r, gate, 0, w);
+                act().silu(gate, 0, gate, 0, w);
+                for (int j = 0; j < w; j++) gate[j] *= acc[j];
+                System.arraycopy(gate, 0, y, r, w);
+            } else {
+                System.arraycopy(acc, 0, y, r, w);
             }
         }
 
         void loadState(float[] h0) {
             if (h0 == null) return;
-            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) h[n * w + j] = h0[(b * p.E + e0 + j) * N + n];
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) h[n][j] = h0[(b * p.E + e0 + j) * N + n];
         }
 
         void storeState(float[] out) {
-            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) out[(b * p.E + e0 + j) * N + n] = h[n * w + j];
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) out[(b * p.E + e0 + j) * N + n] = h[n][j];
         }
 
         /** Checkpoint slot of this tile: (chunk, b, e0..) blocks of N*w, disjoint across tiles. */
-        private int checkpointOffset(int chunk) {
+        int checkpointOffset(int chunk) {
             return ((chunk * p.B + b) * p.E + e0) * N;
         }
 
-        void saveState(float[] ckpt, int chunk) {
-            System.arraycopy(h, 0, ckpt, checkpointOffset(chunk), N * w);
+        /** The state as N rows of w floats at {@code off}. */
+        void saveState(float[] dst, int off) {
+            for (int n = 0; n < N; n++) System.arraycopy(h[n], 0, dst, off + n * w, w);
         }
 
-        void restoreState(float[] ckpt, int chunk) {
-            System.arraycopy(ckpt, checkpointOffset(chunk), h, 0, N * w);
+        void loadSaved(float[] src, int off) {
+            for (int n = 0; n < N; n++) System.arraycopy(src, off + n * w, h[n], 0, w);
         }
 
-        void exportState(float[] dst, int off) {
-            System.arraycopy(h, 0, dst, off, N * w);
+        void saveDecays(float[] dst, int off) {
+            for (int n = 0; n < N; n++) System.arraycopy(dA[n], 0, dst, off + n * w, w);
         }
     }
 
     /**
-     * The reverse pass over one tile: g = dL/dh_t (N, w) runs backwards through
+     * The reverse pass over one tile: g = dL/dh_t (N rows of w) runs backwards through
      * {@code g_{t-1} = g_t exp(delta_t A)}, collecting every input's gradient on the way. Sums
      * over channels (B and C are shared) are per-task partials, reduced by the caller.
      */
     private static final class Adjoint {
         final Tile t;
         final Problem p;
-        final float[] g, gyRow, gDeltaRow, gxRow;
-        final float[] gb, gc, ga, gd; // gb, gc: (T, N) of this sequence; ga: (N, w); gd: (w)
+        final float[][] g, gaRows, hCur, hPrev, da;
+        final float[] gyRow, gDeltaRow, gxRow, prodC, prodB, sig, zRow, yPre, gzRow;
+        final float[] gb, gc, gd; // gb, gc: (T, N) of this sequence; gd: (w)
 
         Adjoint(Tile tile) {
             this.t = tile;
             this.p = tile.p;
             int w = tile.w, N = tile.N;
-            g = new float[N * w];
+            g = new float[N][w];
+            gaRows = new float[N][w];
+            hCur = new float[N][w];
+            hPrev = new float[N][w];
+            da = new float[N][w];
             gyRow = new float[w];
             gDeltaRow = new float[w];
             gxRow = new float[w];
+            prodC = new float[w];
+            prodB = new float[w];
+            sig = new float[w];
+            zRow = new float[w];
+            yPre = new float[w];
+            gzRow = new float[w];
             gb = new float[p.T * N];
             gc = new float[p.T * N];
-            ga = new float[N * w];
             gd = new float[w];
         }
 
         void load(float[] ghT) {
             if (ghT == null) return;
             int w = t.w, N = t.N;
-            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) g[n * w + j] = ghT[(t.b * p.E + t.e0 + j) * N + n];
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) g[n][j] = ghT[(t.b * p.E + t.e0 + j) * N + n];
         }
 
         void store(float[] gh0) {
             int w = t.w, N = t.N;
-            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) gh0[(t.b * p.E + t.e0 + j) * N + n] += g[n * w + j];
+            for (int j = 0; j < w; j++) for (int n = 0; n < N; n++) gh0[(t.b * p.E + t.e0 + j) * N + n] += g[n][j];
         }
 
-        /** Step ts (chunk slot k): states[k] is h_{ts-1}, states[k+1] is h_ts; ys[k] the ungated output. */
-        void step(int ts, int k, float[] states, float[] ys, float[] gy, float[] gx, float[] gDelta, float[] gz) {
-            int w = t.w, N = t.N, r = t.row(ts), bn = ts * N, bIdx = (ts * p.B + t.b) * N;
-            for (int j = 0; j < w; j++) {
-                float gv = gy == null ? 0f : gy[r + j];
-                if (p.z != null) {
-                    float zv = p.z[r + j], s = 1f / (1f + (float) Math.exp(-zv)), yv = ys[k * w + j];
+        /** The A gradient sums as one (N, w) array. */
+        float[] ga() {
+            int w = t.w;
+            float[] out = new float[t.N * w];
+            for (int n = 0; n < t.N; n++) System.arraycopy(gaRows[n], 0, out, n * w, w);
+            return out;
+        }
+
+        /**
+         * Step ts backwards: h_ts at {@code cur} and h_{ts-1} at {@code prev} in states, its decays
+         * at {@code dOff} and its ungated output at {@code yOff}.
+         */
+        void step(int ts, float[] states, int cur, int prev, float[] decays, int dOff, float[] ys, int yOff,
+                  float[] gy, float[] gx, float[] gDelta, float[] gz) {
+            int w = t.w, N = t.N, r = t.row(ts), bIdx = (ts * p.B + t.b) * N;
+            float[] x = t.x, delta = t.delta, dx = t.dx;
+            System.arraycopy(p.x, r, x, 0, w);
+            System.arraycopy(p.delta, r, delta, 0, w);
+            if (gy != null) System.arraycopy(gy, r, gyRow, 0, w);
+            else java.util.Arrays.fill(gyRow, 0f);
+            if (p.z != null) { // y = yPre silu(z): dL/dyPre = gy silu(z), dL/dz = gy yPre silu'(z)
+                System.arraycopy(p.z, r, zRow, 0, w);
+                System.arraycopy(ys, yOff, yPre, 0, w);
+                act().sigmoid(zRow, 0, sig, 0, w);
+                for (int j = 0; j < w; j++) {
+                    float s = sig[j], zv = zRow[j], gv = gyRow[j];
+                    gzRow[j] = gv * yPre[j] * s * (1f + zv * (1f - s));
                     gyRow[j] = gv * zv * s;
-                    gz[r + j] += gv * yv * s * (1f + zv * (1f - s));
-                } else {
-                    gyRow[j] = gv;
                 }
-                float xv = p.x[r + j];
-                gd[j] += gyRow[j] * xv;
+                for (int j = 0; j < w; j++) gz[r + j] += gzRow[j];
+            }
+            for (int j = 0; j < w; j++) {
+                dx[j] = delta[j] * x[j];
+                gd[j] += gyRow[j] * x[j];
                 gxRow[j] = gyRow[j] * t.dT[j];
                 gDeltaRow[j] = 0f;
             }
-            int cur = (k + 1) * N * w, prev = k * N * w, q = k * N * w;
             for (int n = 0; n < N; n++) {
+                float[] hc = hCur[n], hp = hPrev[n], dn = da[n], gn = g[n], gan = gaRows[n], an = t.aT[n];
+                System.arraycopy(states, cur + n * w, hc, 0, w);
+                System.arraycopy(states, prev + n * w, hp, 0, w);
+                System.arraycopy(decays, dOff + n * w, dn, 0, w);
                 float bv = p.bm[bIdx + n], cv = p.cm[bIdx + n];
-                int o = n * w;
-                float sumC = 0f, sumB = 0f;
                 for (int j = 0; j < w; j++) {
-                    float gh = g[o + j] + gyRow[j] * cv; // dL/dh_t
-                    float hv = states[cur + o + j], hp = states[prev + o + j], da = t.dA[q + o + j];
-                    float delta = p.delta[r + j], xv = p.x[r + j];
-                    sumC += gyRow[j] * hv;
-                    sumB += gh * delta * xv;
-                    float ghda = gh * da;
-                    gDeltaRow[j] += ghda * t.aT[o + j] * hp + gh * bv * xv;
-                    ga[o + j] += ghda * delta * hp;
-                    gxRow[j] += gh * delta * bv;
-                    g[o + j] = ghda;
+                    float gh = gn[j] + gyRow[j] * cv; // dL/dh_t
+                    float ghda = gh * dn[j];
+                    prodC[j] = gyRow[j] * hc[j];
+                    prodB[j] = gh * dx[j];
+                    gDeltaRow[j] += ghda * an[j] * hp[j] + gh * bv * x[j];
+                    gan[j] += ghda * delta[j] * hp[j];
+                    gxRow[j] += gh * delta[j] * bv;
+                    gn[j] = ghda;
                 }
-                gc[bn + n] += sumC;
-                gb[bn + n] += sumB;
+                gc[ts * N + n] += sum(prodC, w);
+                gb[ts * N + n] += sum(prodB, w);
             }
             for (int j = 0; j < w; j++) {
                 gx[r + j] += gxRow[j];
                 gDelta[r + j] += gDeltaRow[j];
             }
         }
+    }
+
+    /** Sum of a[0, n) with four partial sums, which breaks the add latency chain. */
+    private static float sum(float[] a, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[i];
+            s1 += a[i + 1];
+            s2 += a[i + 2];
+            s3 += a[i + 3];
+        }
+        for (; i < n; i++) s0 += a[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static float[] array(Var v) {

@@ -446,6 +446,7 @@ final class SsmConvolution {
         private final int modes, ld;
         private final float[] block;
         private final double[] baseRe = new double[POWER_BLOCK], baseIm = new double[POWER_BLOCK];
+        private final float[] rowRe = new float[POWER_BLOCK], rowIm = new float[POWER_BLOCK];
         private final Gemm gemm = Backends.active().gemm();
 
         Powers(int modes, int T) {
@@ -475,10 +476,13 @@ final class SsmConvolution {
                 int re = n * ld, im = (modes + n) * ld;
                 for (int q = 0; q * POWER_BLOCK < ld; q++) {
                     int l0 = q * POWER_BLOCK, cnt = Math.min(POWER_BLOCK, ld - l0);
-                    for (int r = 0; r < cnt; r++) {
-                        block[re + l0 + r] = (float) (ar * baseRe[r] - ai * baseIm[r]);
-                        block[im + l0 + r] = (float) (ar * baseIm[r] + ai * baseRe[r]);
+                    // zero-offset rows so that C2 vectorises the products
+                    for (int r = 0; r < POWER_BLOCK; r++) {
+                        rowRe[r] = (float) (ar * baseRe[r] - ai * baseIm[r]);
+                        rowIm[r] = (float) (ar * baseIm[r] + ai * baseRe[r]);
                     }
+                    System.arraycopy(rowRe, 0, block, re + l0, cnt);
+                    System.arraycopy(rowIm, 0, block, im + l0, cnt);
                     double t = ar * sr - ai * si;
                     ai = ar * si + ai * sr;
                     ar = t;

@@ -6,17 +6,19 @@ import dev.recur.kernel.Parallel;
  * The recurrent form of a {@link DiscreteSsm}: {@code x_t = lambda x_{t-1} + bBar u_t},
  * {@code y_t = 2 Re(C x_t) + D u_t}, one step after another. Also the streaming step (T = 1).
  *
- * <p>Work is split into tasks of one sequence and a tile of up to {@value #TILE} channels; inside
- * a task the state of every mode of the tile lives in small arrays indexed {@code n*w + j}
- * (mode n, channel j of the tile), so each update is a contiguous loop over channels that C2
- * vectorises, with no horizontal sums. The forward pass keeps the state every
- * {@value #CHECKPOINT} steps; the backward pass recomputes each chunk from its checkpoint and runs
- * the adjoint recurrence through it in reverse.
+ * <p>Work is split into tasks of one sequence and a tile of up to {@value #TILE} channels. Inside
+ * a task every mode's state and parameters are rows of w floats (one per channel of the tile),
+ * and a step's input and output are copied into tile-local rows, so each update is a loop over
+ * channels in which every array is indexed by the bare loop counter: the form C2 vectorises (with
+ * offsets into shared arrays it must assume aliasing and stays scalar). No horizontal sums.
+ *
+ * <p>The forward pass keeps the state every {@value #CHECKPOINT} steps; the backward pass
+ * recomputes each chunk from its checkpoint and runs the adjoint recurrence through it in reverse.
  *
  * <p>Arrays: inputs and outputs (T, B, H) contiguous, states (B, H, M) split real/imaginary.
  */
 final class SsmRecurrence {
-    static final int TILE = 32;
+    static final int TILE = 64;
     static final int CHECKPOINT = 64;
 
     private SsmRecurrence() {}
@@ -40,8 +42,11 @@ final class SsmRecurrence {
                 tile.loadState(x0Re, x0Im, b, H);
                 int L = len == null ? T : len[b];
                 for (int t = 0; t < L; t++) {
-                    if (t % CHECKPOINT == 0) tile.saveCheckpoint(ckpt, t / CHECKPOINT, b, B, H);
-                    tile.step(u, (t * B + b) * H + h0, y, (t * B + b) * H + h0);
+                    if (t % CHECKPOINT == 0) tile.saveState(ckpt, tile.checkpointOffset(t / CHECKPOINT, b, B, H));
+                    int row = (t * B + b) * H + h0;
+                    System.arraycopy(u, row, tile.in, 0, w);
+                    tile.step(true);
+                    System.arraycopy(tile.out, 0, y, row, w);
                 }
                 for (int t = L; t < T; t++) java.util.Arrays.fill(y, (t * B + b) * H + h0, (t * B + b) * H + h0 + w, 0f);
                 tile.storeState(xRe, xIm, b, H);
@@ -66,20 +71,20 @@ final class SsmRecurrence {
                 Adjoint adj = new Adjoint(tile);
                 adj.loadGrad(gxLRe, gxLIm, b, H);
                 int L = len == null ? T : len[b];
-                float[] states = new float[2 * Math.min(CHECKPOINT, Math.max(L, 1)) * M * w];
+                int stride = 2 * M * w; // one saved state: real rows, then imaginary rows
+                float[] states = new float[(Math.min(CHECKPOINT, Math.max(L, 1)) + 1) * stride];
                 for (int c = (L + CHECKPOINT - 1) / CHECKPOINT - 1; c >= 0; c--) {
                     int t0 = c * CHECKPOINT, t1 = Math.min(t0 + CHECKPOINT, L);
-                    tile.restoreCheckpoint(saved.checkpoints(), c, b, B, H);
-                    float[] prev = tile.copyState();
+                    tile.loadSaved(saved.checkpoints(), tile.checkpointOffset(c, b, B, H));
+                    tile.saveState(states, 0); // slot k holds the state before step t0 + k
                     for (int t = t0; t < t1; t++) {
-                        tile.advance(u, (t * B + b) * H + h0);
-                        tile.exportState(states, (t - t0) * 2 * M * w);
+                        System.arraycopy(u, (t * B + b) * H + h0, tile.in, 0, w);
+                        tile.step(false);
+                        tile.saveState(states, (t - t0 + 1) * stride);
                     }
                     for (int t = t1 - 1; t >= t0; t--) {
                         int row = (t * B + b) * H + h0;
-                        float[] before = t == t0 ? prev : states;
-                        int beforeOff = t == t0 ? 0 : (t - t0 - 1) * 2 * M * w;
-                        adj.step(u, dy, row, states, (t - t0) * 2 * M * w, before, beforeOff, gu);
+                        adj.step(u, dy, row, states, (t - t0 + 1) * stride, (t - t0) * stride, gu);
                     }
                     adj.flush();
                 }
@@ -92,66 +97,70 @@ final class SsmRecurrence {
         return total;
     }
 
+    /** Rows of w floats, one per mode. */
+    private static float[][] rows(int modes, int w) {
+        return new float[modes][w];
+    }
+
     /** The state and parameters of one tile of channels [h0, h0 + w) of one sequence. */
     static final class Tile {
         final int h0, w, modes;
-        final float[] lr, li, br, bi, cr, ci, d; // cr/ci hold 2C
-        final float[] sr, si;
+        final float[][] lr, li, br, bi, cr, ci; // per mode; cr/ci hold 2C
+        final float[][] sr, si;
+        final float[] d, in, out;
 
         Tile(DiscreteSsm s, int h0, int w) {
             this.h0 = h0;
             this.w = w;
             this.modes = s.modes;
             int M = s.modes;
-            lr = new float[M * w];
-            li = new float[M * w];
-            br = new float[M * w];
-            bi = new float[M * w];
-            cr = new float[M * w];
-            ci = new float[M * w];
+            lr = rows(M, w);
+            li = rows(M, w);
+            br = rows(M, w);
+            bi = rows(M, w);
+            cr = rows(M, w);
+            ci = rows(M, w);
+            sr = rows(M, w);
+            si = rows(M, w);
             d = new float[w];
-            sr = new float[M * w];
-            si = new float[M * w];
+            in = new float[w];
+            out = new float[w];
             for (int j = 0; j < w; j++) {
                 d[j] = (float) s.d[h0 + j];
                 for (int n = 0; n < M; n++) {
-                    int src = (h0 + j) * M + n, dst = n * w + j;
-                    lr[dst] = (float) s.lamRe[src];
-                    li[dst] = (float) s.lamIm[src];
-                    br[dst] = (float) s.bRe[src];
-                    bi[dst] = (float) s.bIm[src];
-                    cr[dst] = (float) (2 * s.cRe[src]);
-                    ci[dst] = (float) (2 * s.cIm[src]);
+                    int src = (h0 + j) * M + n;
+                    lr[n][j] = (float) s.lamRe[src];
+                    li[n][j] = (float) s.lamIm[src];
+                    br[n][j] = (float) s.bRe[src];
+                    bi[n][j] = (float) s.bIm[src];
+                    cr[n][j] = (float) (2 * s.cRe[src]);
+                    ci[n][j] = (float) (2 * s.cIm[src]);
                 }
             }
         }
 
-        /** One step: reads u[uOff, uOff + w), writes y at yOff. */
-        void step(float[] u, int uOff, float[] y, int yOff) {
-            for (int j = 0; j < w; j++) y[yOff + j] = d[j] * u[uOff + j];
+        /** One step on the input row {@link #in}; with {@code output}, writes y to {@link #out}. */
+        void step(boolean output) {
+            float[] u = in, y = out;
+            if (output) for (int j = 0; j < w; j++) y[j] = d[j] * u[j];
             for (int n = 0; n < modes; n++) {
-                int o = n * w;
-                for (int j = 0; j < w; j++) {
-                    float x = u[uOff + j];
-                    float ar = sr[o + j], ai = si[o + j], pr = lr[o + j], pi = li[o + j];
-                    float nr = pr * ar - pi * ai + br[o + j] * x;
-                    float ni = pr * ai + pi * ar + bi[o + j] * x;
-                    sr[o + j] = nr;
-                    si[o + j] = ni;
-                    y[yOff + j] += cr[o + j] * nr - ci[o + j] * ni;
-                }
-            }
-        }
-
-        /** The state update of {@link #step} without the output (recomputing states for the backward pass). */
-        void advance(float[] u, int uOff) {
-            for (int n = 0; n < modes; n++) {
-                int o = n * w;
-                for (int j = 0; j < w; j++) {
-                    float x = u[uOff + j];
-                    float ar = sr[o + j], ai = si[o + j], pr = lr[o + j], pi = li[o + j];
-                    sr[o + j] = pr * ar - pi * ai + br[o + j] * x;
-                    si[o + j] = pr * ai + pi * ar + bi[o + j] * x;
+                float[] xr = sr[n], xi = si[n], pr = lr[n], pi = li[n], qr = br[n], qi = bi[n];
+                if (output) {
+                    float[] kr = cr[n], ki = ci[n];
+                    for (int j = 0; j < w; j++) {
+                        float ar = xr[j], ai = xi[j];
+                        float nr = pr[j] * ar - pi[j] * ai + qr[j] * u[j];
+                        float ni = pr[j] * ai + pi[j] * ar + qi[j] * u[j];
+                        xr[j] = nr;
+                        xi[j] = ni;
+                        y[j] += kr[j] * nr - ki[j] * ni;
+                    }
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        float ar = xr[j], ai = xi[j];
+                        xr[j] = pr[j] * ar - pi[j] * ai + qr[j] * u[j];
+                        xi[j] = pr[j] * ai + pi[j] * ar + qi[j] * u[j];
+                    }
                 }
             }
         }
@@ -161,8 +170,8 @@ final class SsmRecurrence {
             for (int j = 0; j < w; j++) {
                 for (int n = 0; n < modes; n++) {
                     int src = ((b * H) + h0 + j) * modes + n;
-                    sr[n * w + j] = re[src];
-                    si[n * w + j] = im[src];
+                    sr[n][j] = re[src];
+                    si[n][j] = im[src];
                 }
             }
         }
@@ -171,36 +180,30 @@ final class SsmRecurrence {
             for (int j = 0; j < w; j++) {
                 for (int n = 0; n < modes; n++) {
                     int dst = ((b * H) + h0 + j) * modes + n;
-                    re[dst] = sr[n * w + j];
-                    im[dst] = si[n * w + j];
+                    re[dst] = sr[n][j];
+                    im[dst] = si[n][j];
                 }
             }
         }
 
-        private int checkpointOffset(int chunk, int b, int B, int H) {
+        /** Checkpoint slot of this tile in (chunk, b, h, mode, re/im) order: disjoint across tiles. */
+        int checkpointOffset(int chunk, int b, int B, int H) {
             return ((chunk * B + b) * H + h0) * modes * 2;
         }
 
-        void saveCheckpoint(float[] ckpt, int chunk, int b, int B, int H) {
-            exportState(ckpt, checkpointOffset(chunk, b, B, H));
+        /** Writes the state as 2M rows of w floats (real rows, then imaginary) at {@code off}. */
+        void saveState(float[] dst, int off) {
+            for (int n = 0; n < modes; n++) {
+                System.arraycopy(sr[n], 0, dst, off + n * w, w);
+                System.arraycopy(si[n], 0, dst, off + (modes + n) * w, w);
+            }
         }
 
-        void restoreCheckpoint(float[] ckpt, int chunk, int b, int B, int H) {
-            int o = checkpointOffset(chunk, b, B, H), n = modes * w;
-            System.arraycopy(ckpt, o, sr, 0, n);
-            System.arraycopy(ckpt, o + n, si, 0, n);
-        }
-
-        void exportState(float[] dst, int off) {
-            int n = modes * w;
-            System.arraycopy(sr, 0, dst, off, n);
-            System.arraycopy(si, 0, dst, off + n, n);
-        }
-
-        float[] copyState() {
-            float[] c = new float[2 * modes * w];
-            exportState(c, 0);
-            return c;
+        void loadSaved(float[] src, int off) {
+            for (int n = 0; n < modes; n++) {
+                System.arraycopy(src, off + n * w, sr[n], 0, w);
+                System.arraycopy(src, off + (modes + n) * w, si[n], 0, w);
+            }
         }
     }
 
@@ -212,115 +215,130 @@ final class SsmRecurrence {
      */
     static final class Adjoint {
         private final Tile t;
-        private final float[] gr, gi;
-        private final float[] aLr, aLi, aBr, aBi, aCr, aCi, aD, gu;
+        private final int w, modes;
+        private final float[][] gr, gi, aLr, aLi, aBr, aBi, aCr, aCi;
+        private final float[][] xr, xi, pr, pi; // x_t and x_{t-1} of the current step
+        private final float[] aD, gu, dyRow, uRow;
         private final double[] sLr, sLi, sBr, sBi, sCr, sCi, sD;
 
         Adjoint(Tile tile) {
             this.t = tile;
-            int n = tile.modes * tile.w;
-            gr = new float[n];
-            gi = new float[n];
-            aLr = new float[n];
-            aLi = new float[n];
-            aBr = new float[n];
-            aBi = new float[n];
-            aCr = new float[n];
-            aCi = new float[n];
-            aD = new float[tile.w];
-            gu = new float[tile.w];
+            this.w = tile.w;
+            this.modes = tile.modes;
+            int M = modes;
+            gr = rows(M, w);
+            gi = rows(M, w);
+            aLr = rows(M, w);
+            aLi = rows(M, w);
+            aBr = rows(M, w);
+            aBi = rows(M, w);
+            aCr = rows(M, w);
+            aCi = rows(M, w);
+            xr = rows(M, w);
+            xi = rows(M, w);
+            pr = rows(M, w);
+            pi = rows(M, w);
+            aD = new float[w];
+            gu = new float[w];
+            dyRow = new float[w];
+            uRow = new float[w];
+            int n = M * w;
             sLr = new double[n];
             sLi = new double[n];
             sBr = new double[n];
             sBi = new double[n];
             sCr = new double[n];
             sCi = new double[n];
-            sD = new double[tile.w];
+            sD = new double[w];
         }
 
         void loadGrad(float[] re, float[] im, int b, int H) {
             if (re == null && im == null) return;
-            int M = t.modes, w = t.w;
             for (int j = 0; j < w; j++) {
-                for (int n = 0; n < M; n++) {
-                    int src = ((b * H) + t.h0 + j) * M + n;
-                    if (re != null) gr[n * w + j] = re[src];
-                    if (im != null) gi[n * w + j] = im[src];
+                for (int n = 0; n < modes; n++) {
+                    int src = ((b * H) + t.h0 + j) * modes + n;
+                    if (re != null) gr[n][j] = re[src];
+                    if (im != null) gi[n][j] = im[src];
                 }
             }
         }
 
         void storeGrad(float[] re, float[] im, int b, int H) {
             if (re == null) return;
-            int M = t.modes, w = t.w;
             for (int j = 0; j < w; j++) {
-                for (int n = 0; n < M; n++) {
-                    int dst = ((b * H) + t.h0 + j) * M + n;
-                    re[dst] += gr[n * w + j];
-                    im[dst] += gi[n * w + j];
+                for (int n = 0; n < modes; n++) {
+                    int dst = ((b * H) + t.h0 + j) * modes + n;
+                    re[dst] += gr[n][j];
+                    im[dst] += gi[n][j];
                 }
             }
         }
 
-        /**
-         * Step t backwards: x_t in {@code x[xOff..]}, x_{t-1} in {@code xp[xpOff..]} (real block then
-         * imaginary block), input and output gradient rows at {@code row}.
-         */
-        void step(float[] u, float[] dy, int row, float[] x, int xOff, float[] xp, int xpOff, float[] guOut) {
-            int M = t.modes, w = t.w, n2 = M * w;
+        /** Step t backwards: x_t saved at {@code cur}, x_{t-1} at {@code prev} in {@code states}; rows at {@code row}. */
+        void step(float[] u, float[] dy, int row, float[] states, int cur, int prev, float[] guOut) {
+            int M = modes;
+            for (int n = 0; n < M; n++) {
+                System.arraycopy(states, cur + n * w, xr[n], 0, w);
+                System.arraycopy(states, cur + (M + n) * w, xi[n], 0, w);
+                System.arraycopy(states, prev + n * w, pr[n], 0, w);
+                System.arraycopy(states, prev + (M + n) * w, pi[n], 0, w);
+            }
+            System.arraycopy(dy, row, dyRow, 0, w);
+            System.arraycopy(u, row, uRow, 0, w);
+            float[] g = dyRow, x = uRow, dd = t.d;
             for (int j = 0; j < w; j++) {
-                gu[j] = t.d[j] * dy[row + j];
-                aD[j] += dy[row + j] * u[row + j];
+                gu[j] = dd[j] * g[j];
+                aD[j] += g[j] * x[j];
             }
             for (int n = 0; n < M; n++) {
-                int o = n * w;
+                float[] ar = gr[n], ai = gi[n], cr = t.cr[n], ci = t.ci[n], br = t.br[n], bi = t.bi[n];
+                float[] lr = t.lr[n], li = t.li[n], xrn = xr[n], xin = xi[n], prn = pr[n], pin = pi[n];
+                float[] lRe = aLr[n], lIm = aLi[n], bRe = aBr[n], bIm = aBi[n], cRe = aCr[n], cIm = aCi[n];
                 for (int j = 0; j < w; j++) {
-                    float g = dy[row + j], uj = u[row + j];
-                    float xr = x[xOff + o + j], xi = x[xOff + n2 + o + j];
-                    float pr = xp[xpOff + o + j], pi = xp[xpOff + n2 + o + j];
-                    float a = gr[o + j] + g * t.cr[o + j];
-                    float c = gi[o + j] - g * t.ci[o + j];
-                    aCr[o + j] += 2 * g * xr;
-                    aCi[o + j] -= 2 * g * xi;
-                    gu[j] += a * t.br[o + j] + c * t.bi[o + j];
-                    aBr[o + j] += a * uj;
-                    aBi[o + j] += c * uj;
-                    aLr[o + j] += a * pr + c * pi;
-                    aLi[o + j] += c * pr - a * pi;
-                    float lr = t.lr[o + j], li = t.li[o + j];
-                    gr[o + j] = a * lr + c * li;
-                    gi[o + j] = c * lr - a * li;
+                    float a = ar[j] + g[j] * cr[j]; // g_x = carried + 2 dy conj(C)
+                    float c = ai[j] - g[j] * ci[j];
+                    cRe[j] += 2 * g[j] * xrn[j]; // g_C = 2 dy conj(x_t)
+                    cIm[j] -= 2 * g[j] * xin[j];
+                    gu[j] += a * br[j] + c * bi[j]; // Re(g_x conj(bBar))
+                    bRe[j] += a * x[j];
+                    bIm[j] += c * x[j];
+                    lRe[j] += a * prn[j] + c * pin[j]; // g_x conj(x_{t-1})
+                    lIm[j] += c * prn[j] - a * pin[j];
+                    ar[j] = a * lr[j] + c * li[j]; // g_x conj(lambda), carried to t-1
+                    ai[j] = c * lr[j] - a * li[j];
                 }
             }
             for (int j = 0; j < w; j++) guOut[row + j] += gu[j];
         }
 
         void flush() {
-            for (int i = 0; i < aLr.length; i++) {
-                sLr[i] += aLr[i];
-                sLi[i] += aLi[i];
-                sBr[i] += aBr[i];
-                sBi[i] += aBi[i];
-                sCr[i] += aCr[i];
-                sCi[i] += aCi[i];
+            for (int n = 0; n < modes; n++) {
+                for (int j = 0; j < w; j++) {
+                    int i = n * w + j;
+                    sLr[i] += aLr[n][j];
+                    sLi[i] += aLi[n][j];
+                    sBr[i] += aBr[n][j];
+                    sBi[i] += aBi[n][j];
+                    sCr[i] += aCr[n][j];
+                    sCi[i] += aCi[n][j];
+                }
+                java.util.Arrays.fill(aLr[n], 0f);
+                java.util.Arrays.fill(aLi[n], 0f);
+                java.util.Arrays.fill(aBr[n], 0f);
+                java.util.Arrays.fill(aBi[n], 0f);
+                java.util.Arrays.fill(aCr[n], 0f);
+                java.util.Arrays.fill(aCi[n], 0f);
             }
-            for (int j = 0; j < aD.length; j++) sD[j] += aD[j];
-            java.util.Arrays.fill(aLr, 0f);
-            java.util.Arrays.fill(aLi, 0f);
-            java.util.Arrays.fill(aBr, 0f);
-            java.util.Arrays.fill(aBi, 0f);
-            java.util.Arrays.fill(aCr, 0f);
-            java.util.Arrays.fill(aCi, 0f);
+            for (int j = 0; j < w; j++) sD[j] += aD[j];
             java.util.Arrays.fill(aD, 0f);
         }
 
         /** Adds the tile's sums into the full-size gradient. */
         void addTo(DiscreteSsm.Grads g) {
-            int w = t.w, M = t.modes;
             for (int j = 0; j < w; j++) {
                 g.d[t.h0 + j] += sD[j];
-                for (int n = 0; n < M; n++) {
-                    int dst = (t.h0 + j) * M + n, src = n * w + j;
+                for (int n = 0; n < modes; n++) {
+                    int dst = (t.h0 + j) * modes + n, src = n * w + j;
                     g.lamRe[dst] += sLr[src];
                     g.lamIm[dst] += sLi[src];
                     g.bRe[dst] += sBr[src];

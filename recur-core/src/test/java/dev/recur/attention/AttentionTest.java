@@ -68,6 +68,22 @@ class AttentionTest {
     }
 
     @Test
+    void withoutACacheTheLayerMatchesTheReference() {
+        int T = 6, B = 2, I = 3, D = 4;
+        for (int window : new int[] {0, 2}) {
+            SelfAttention layer = new SelfAttention(I, D, 2, window, true, 10000, new Rng(7));
+            SelfAttention.Weights w = layer.weights();
+            Rng rng = new Rng(8);
+            Tensor[] inputs = {randn(rng, 1, T, B, I), w.q().value(), w.k().value(), w.v().value(), w.o().value()};
+            AttentionReference.Setup setup = new AttentionReference.Setup(T, B, I, D, 2, window, true, 10000, 0, new int[B], new int[] {6, 4});
+            GradCheck.checkAll(inputs, new boolean[] {true, true, true, true, true}, v -> {
+                var o = layer.forward(new SelfAttention.Weights(v[1], v[2], v[3], v[4]), v[0], Lengths.of(6, 4), null);
+                return new Var[] {o.output(), o.state().get("k"), o.state().get("v")};
+            }, x -> AttentionReference.run(x, setup), 9).assertWithin(1e-4);
+        }
+    }
+
+    @Test
     void slidingWindowMatchesTheReferenceWithARingThatWrapped() {
         // seen = 5 with W = 3: the ring holds positions 2, 3, 4 in slots 2, 0, 1.
         check(3, true, 5, 2, 3, 4, 2, 3, new int[] {5, 1}, new int[] {5, 3}, 3);

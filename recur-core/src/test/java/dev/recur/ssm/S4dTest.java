@@ -71,6 +71,10 @@ class S4dTest {
     }
 
     static void gradCheck(int I, DiagonalSsm.Form form, Discretization rule, S4d.InitKind init, long seed) {
+        gradCheck(I, form, rule, init, true, seed);
+    }
+
+    static void gradCheck(int I, DiagonalSsm.Form form, Discretization rule, S4d.InitKind init, boolean withState, long seed) {
         int T = 6, B = 2, H = 3, N = 4, M = 2;
         int[] len = {6, 4};
         S4d layer = layer(I, H, N, init, rule, S4d.Mode.AUTO, seed);
@@ -83,11 +87,12 @@ class S4dTest {
         for (Var v : new Var[] {p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(), w.outWeight(), w.outBias()}) {
             in.add(v.value());
         }
-        in.add(randn(rng, 1, B, H, M));
-        in.add(randn(rng, 1, B, H, M));
+        in.add(withState ? randn(rng, 1, B, H, M) : Tensor.zeros(B, H, M));
+        in.add(withState ? randn(rng, 1, B, H, M) : Tensor.zeros(B, H, M));
         Tensor[] inputs = in.toArray(new Tensor[0]);
         boolean[] diff = new boolean[inputs.length];
         java.util.Arrays.fill(diff, true);
+        diff[inputs.length - 1] = diff[inputs.length - 2] = withState;
         boolean proj = I != H;
         GradCheck.Result r = GradCheck.checkAll(inputs, diff, v -> {
             int k = 1;
@@ -95,7 +100,7 @@ class S4dTest {
             DiagonalSsm.Params ps = new DiagonalSsm.Params(v[k], v[k + 1], v[k + 2], v[k + 3], v[k + 4], v[k + 5], v[k + 6], v[k + 7]);
             k += 8;
             S4d.Weights ws = new S4d.Weights(inProj, ps, v[k], v[k + 1]);
-            LayerState s0 = new LayerState(Map.of("x_re", v[k + 2], "x_im", v[k + 3]));
+            LayerState s0 = withState ? new LayerState(Map.of("x_re", v[k + 2], "x_im", v[k + 3])) : null;
             var o = layer.forward(ws, v[0], Lengths.of(len), s0, form);
             return new Var[] {o.output(), o.state().get("x_re"), o.state().get("x_im")};
         }, x -> reference(x, T, B, I, H, M, len, rule == Discretization.BILINEAR), seed + 7);
@@ -114,6 +119,7 @@ class S4dTest {
                 for (S4d.InitKind init : S4d.InitKind.values()) gradCheck(3, form, rule, init, seed++);
             }
             gradCheck(5, form, Discretization.ZOH, S4d.InitKind.LIN, seed++); // with an input projection
+            gradCheck(3, form, Discretization.BILINEAR, S4d.InitKind.LIN, false, seed++); // from the zero state
         }
     }
 
