@@ -79,28 +79,31 @@ public final class CausalConv extends Module {
         if (bias != null) Shapes.check("causal conv bias", bias.shape(), C);
         if (state != null) Shapes.check("causal conv state", state.shape(), B, C, K - 1);
         if (lengths != null) lengths.check(B, T);
-        float[] xa = array(xv), wT = transpose(array(wv), C, K);
+        float[] xa = array(xv);
+        float[][] w = taps(array(wv), C, K);
         float[] ba = bias == null ? null : array(bias.value().contiguous());
         float[] s0 = state == null ? null : array(state.value().contiguous());
         int[] len = lengths == null ? null : lengths.values();
         Tensor pre = Tensor.zeros(T, B, C), y = silu ? Tensor.zeros(T, B, C) : pre, sT = Tensor.zeros(B, C, K - 1);
         float[] p = pre.data();
         Parallel.forRange(B, 1, (start, end) -> {
+            float[] acc = new float[C];
             for (int b = start; b < end; b++) {
-                Window win = new Window(xa, s0, B, C, K, b);
+                Window win = new Window(K, C);
+                win.loadState(s0, b);
                 int L = len == null ? T : len[b];
                 for (int t = 0; t < L; t++) {
                     int row = (t * B + b) * C;
-                    if (ba != null) System.arraycopy(ba, 0, p, row, C);
+                    float[][] rows = win.push(xa, row);
+                    if (ba != null) System.arraycopy(ba, 0, acc, 0, C);
+                    else java.util.Arrays.fill(acc, 0f);
                     for (int j = 0; j < K; j++) {
-                        int src = win.offset(t - K + 1 + j);
-                        if (src < 0) continue;
-                        float[] a = win.array(t - K + 1 + j);
-                        int wo = j * C;
-                        for (int c = 0; c < C; c++) p[row + c] += wT[wo + c] * a[src + c];
+                        float[] wj = w[j], xj = rows[j];
+                        for (int c = 0; c < C; c++) acc[c] += wj[c] * xj[c];
                     }
+                    System.arraycopy(acc, 0, p, row, C);
                 }
-                win.finalState(L, sT.data());
+                win.storeState(sT.data(), b);
             }
         });
         if (silu) Backends.active().activations().silu(pre.data(), 0, y.data(), 0, T * B * C);
@@ -119,41 +122,59 @@ public final class CausalConv extends Module {
                     else System.arraycopy(gy, 0, gPre, 0, gPre.length);
                 }
                 float[] gsT = g[1] == null ? null : array(g[1].contiguous());
-                float[] gx = new float[T * B * C], gw = new float[K * C], gb = new float[C];
-                float[] gs0 = new float[B * C * (K - 1)];
-                float[][] gwPart = new float[B][], gbPart = new float[B][];
+                float[] gx = new float[T * B * C], gs0 = new float[B * C * (K - 1)];
+                float[][][] gwPart = new float[B][][];
+                float[][] gbPart = new float[B][];
                 Parallel.forRange(B, 1, (start, end) -> {
+                    float[] gp = new float[C], acc = new float[C];
                     for (int b = start; b < end; b++) {
-                        Window win = new Window(xa, s0, B, C, K, b);
-                        Window grad = new Window(gx, null, B, C, K, b);
                         int L = len == null ? T : len[b];
-                        if (gsT != null) grad.addFinalStateGrad(L, gsT);
-                        float[] pw = new float[K * C], pb = new float[C];
+                        // Taps and bias: dw[j] += g_t x_{t-K+1+j}, over the same window as the forward pass.
+                        float[][] pw = new float[K][C];
+                        float[] pb = new float[C];
+                        Window win = new Window(K, C);
+                        win.loadState(s0, b);
                         for (int t = 0; t < L; t++) {
                             int row = (t * B + b) * C;
-                            for (int c = 0; c < C; c++) pb[c] += gPre[row + c];
+                            float[][] rows = win.push(xa, row);
+                            System.arraycopy(gPre, row, gp, 0, C);
+                            for (int c = 0; c < C; c++) pb[c] += gp[c];
                             for (int j = 0; j < K; j++) {
-                                int tau = t - K + 1 + j, src = win.offset(tau);
-                                if (src < 0) continue;
-                                float[] a = win.array(tau), ga = grad.array(tau);
-                                int wo = j * C;
-                                for (int c = 0; c < C; c++) {
-                                    pw[wo + c] += gPre[row + c] * a[src + c];
-                                    ga[src + c] += wT[wo + c] * gPre[row + c];
-                                }
+                                float[] pj = pw[j], xj = rows[j];
+                                for (int c = 0; c < C; c++) pj[c] += gp[c] * xj[c];
                             }
                         }
-                        grad.addStateGradTo(gs0);
+                        // Inputs: dx_tau = sum_j w[j] g_{tau+K-1-j}, for tau from L-1 down to the first state slot,
+                        // plus the final state's gradient for the inputs it copied.
+                        Window later = new Window(K, C); // rows g_tau .. g_{tau+K-1}, zero past L
+                        for (int tau = L - 1; tau >= -(K - 1); tau--) {
+                            float[][] rows = later.pushFront(tau >= 0 ? gPre : null, (tau * B + b) * C);
+                            java.util.Arrays.fill(acc, 0f);
+                            for (int j = 0; j < K; j++) {
+                                float[] wj = w[j], gj = rows[K - 1 - j];
+                                for (int c = 0; c < C; c++) acc[c] += wj[c] * gj[c];
+                            }
+                            int slot = tau - (L - (K - 1)); // final-state slot holding x_tau
+                            if (gsT != null && slot >= 0) {
+                                for (int c = 0; c < C; c++) acc[c] += gsT[(b * C + c) * (K - 1) + slot];
+                            }
+                            if (tau >= 0) {
+                                System.arraycopy(acc, 0, gx, (tau * B + b) * C, C);
+                            } else {
+                                for (int c = 0; c < C; c++) gs0[(b * C + c) * (K - 1) + (K - 1 + tau)] = acc[c];
+                            }
+                        }
                         gwPart[b] = pw;
                         gbPart[b] = pb;
                     }
                 });
+                float[] gw = new float[C * K], gb = new float[C];
                 for (int b = 0; b < B; b++) { // fixed order: same bits for any thread count
-                    for (int i = 0; i < K * C; i++) gw[i] += gwPart[b][i];
+                    for (int j = 0; j < K; j++) for (int c = 0; c < C; c++) gw[c * K + j] += gwPart[b][j][c];
                     for (int c = 0; c < C; c++) gb[c] += gbPart[b][c];
                 }
                 add(gradOf(0), gx);
-                add(gradOf(1), transpose(gw, K, C));
+                add(gradOf(1), gw);
                 add(gradOf(2), gb);
                 add(gradOf(3), gs0);
             }
@@ -162,71 +183,58 @@ public final class CausalConv extends Module {
     }
 
     /**
-     * The inputs of one sequence extended to the left by its state: time tau in [-(K-1), T) is
-     * {@code x[tau]} for tau >= 0 and state slot {@code K-1+tau} before. The (B, C, K-1) state is
-     * copied transposed, slot-major, so that every time step is a contiguous row of C floats in
-     * {@link #array}(tau) at {@link #offset}(tau). Over gradient arrays, the same addressing
-     * accumulates the input gradients.
+     * K rows of C floats, each a time step of one sequence, held in separate arrays and rotated by
+     * reference, so that the tap loops index every array by the bare channel counter (the form C2
+     * vectorises) and a step costs one row copy.
      */
     private static final class Window {
-        private final float[] x, stateT; // stateT[slot * C + c]
-        private final int B, C, K, b;
+        private final float[][] rows;
+        private final int K, C;
 
-        Window(float[] x, float[] state, int B, int C, int K, int b) {
-            this.x = x;
-            this.B = B;
-            this.C = C;
+        Window(int K, int C) {
             this.K = K;
-            this.b = b;
-            this.stateT = new float[(K - 1) * C];
-            if (state != null) {
-                for (int c = 0; c < C; c++) {
-                    for (int s = 0; s < K - 1; s++) stateT[s * C + c] = state[(b * C + c) * (K - 1) + s];
-                }
-            }
+            this.C = C;
+            this.rows = new float[K][C];
         }
 
-        float[] array(int tau) {
-            return tau >= 0 ? x : stateT;
+        /**
+         * The K-1 state slots become the rows before the first input (zeros without a state), in
+         * rows 1..K-1: the first {@link #push} drops row 0.
+         */
+        void loadState(float[] state, int b) {
+            if (state == null) return;
+            for (int s = 0; s < K - 1; s++) for (int c = 0; c < C; c++) rows[s + 1][c] = state[(b * C + c) * (K - 1) + s];
         }
 
-        /** Offset of the row for time tau in {@link #array}(tau), or -1 when tau is before the state. */
-        int offset(int tau) {
-            if (tau >= 0) return (tau * B + b) * C;
-            int slot = K - 1 + tau;
-            return slot < 0 ? -1 : slot * C;
+        /** Writes the last K-1 rows, oldest first, as the state slots. */
+        void storeState(float[] state, int b) {
+            for (int s = 0; s < K - 1; s++) for (int c = 0; c < C; c++) state[(b * C + c) * (K - 1) + s] = rows[s + 1][c];
         }
 
-        /** Writes the last K-1 inputs before step L into the (B, C, K-1) state array. */
-        void finalState(int L, float[] out) {
-            for (int s = 0; s < K - 1; s++) {
-                int tau = L - (K - 1) + s, o = offset(tau);
-                float[] a = array(tau);
-                for (int c = 0; c < C; c++) out[(b * C + c) * (K - 1) + s] = o < 0 ? 0f : a[o + c];
-            }
+        /** Drops the oldest row and appends {@code src[off, off + C)}: rows j = 0..K-1 are steps t-K+1..t. */
+        float[][] push(float[] src, int off) {
+            float[] reuse = rows[0];
+            System.arraycopy(rows, 1, rows, 0, K - 1);
+            rows[K - 1] = reuse;
+            System.arraycopy(src, off, reuse, 0, C);
+            return rows;
         }
 
-        /** Adds the final state's gradient (B, C, K-1) into the gradients of the inputs it copied. */
-        void addFinalStateGrad(int L, float[] g) {
-            for (int s = 0; s < K - 1; s++) {
-                int tau = L - (K - 1) + s, o = offset(tau);
-                if (o < 0) continue;
-                float[] a = array(tau);
-                for (int c = 0; c < C; c++) a[o + c] += g[(b * C + c) * (K - 1) + s];
-            }
-        }
-
-        /** On a gradient window: adds the accumulated state-slot gradients into a (B, C, K-1) array. */
-        void addStateGradTo(float[] out) {
-            for (int c = 0; c < C; c++) {
-                for (int s = 0; s < K - 1; s++) out[(b * C + c) * (K - 1) + s] += stateT[s * C + c];
-            }
+        /** Drops the newest row and prepends {@code src[off, off + C)}, or zeros when src is null. */
+        float[][] pushFront(float[] src, int off) {
+            float[] reuse = rows[K - 1];
+            System.arraycopy(rows, 0, rows, 1, K - 1);
+            rows[0] = reuse;
+            if (src == null) java.util.Arrays.fill(reuse, 0f);
+            else System.arraycopy(src, off, reuse, 0, C);
+            return rows;
         }
     }
 
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[rows * cols];
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+    /** The (C, 1, K) weight as K rows of C: tap j of every channel. */
+    private static float[][] taps(float[] w, int C, int K) {
+        float[][] t = new float[K][C];
+        for (int c = 0; c < C; c++) for (int j = 0; j < K; j++) t[j][c] = w[c * K + j];
         return t;
     }
 
