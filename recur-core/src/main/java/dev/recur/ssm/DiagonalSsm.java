@@ -56,6 +56,41 @@ public final class DiagonalSsm {
      * @param x0Re    initial state (B, H, M) real part, or null for zeros (then x0Im is null too)
      */
     public static Output apply(Params p, Discretization rule, Form form, Var u, Lengths lengths, Var x0Re, Var x0Im) {
+        return apply(p, rule, form, u, lengths, x0Re, x0Im, null);
+    }
+
+    /**
+     * Remembers the last discretisation and reuses it while the parameters keep their values: a
+     * streaming step then costs the update, not H*M complex exponentials. Thread-safe (an
+     * immutable entry swapped atomically); parameters are compared by value, so an optimizer step
+     * simply causes one recomputation.
+     */
+    public static final class Cache {
+        private record Entry(Discretization rule, float[][] params, DiscreteSsm value) {}
+
+        private volatile Entry entry;
+
+        DiscreteSsm get(Discretization rule, int H, int M, float[][] params) {
+            Entry e = entry;
+            if (e != null && e.rule() == rule && e.value().channels == H && e.value().modes == M && sameValues(e.params(), params)) {
+                return e.value();
+            }
+            DiscreteSsm s = DiscreteSsm.discretize(rule, H, M, params[0], params[1], params[2], params[3], params[4], params[5],
+                    params[6], params[7]);
+            float[][] copy = new float[params.length][];
+            for (int i = 0; i < params.length; i++) copy[i] = params[i].clone();
+            entry = new Entry(rule, copy, s);
+            return s;
+        }
+
+        private static boolean sameValues(float[][] a, float[][] b) {
+            for (int i = 0; i < a.length; i++) if (!java.util.Arrays.equals(a[i], b[i])) return false;
+            return true;
+        }
+    }
+
+    /** As {@link #apply(Params, Discretization, Form, Var, Lengths, Var, Var)}, reusing {@code cache}'s discretisation (null for none). */
+    public static Output apply(Params p, Discretization rule, Form form, Var u, Lengths lengths, Var x0Re, Var x0Im, Cache cache) {
         p.check();
         int H = p.channels(), M = p.modes();
         if (u.rank() != 3 || u.dim(2) != H) {
@@ -69,8 +104,10 @@ public final class DiagonalSsm {
             Shapes.check("ssm initial state (imaginary)", x0Im.shape(), B, H, M);
         }
         int[] len = lengths == null ? null : lengths.values();
-        DiscreteSsm s = DiscreteSsm.discretize(rule, H, M, data(p.logDt()), data(p.logAReal()), data(p.aImag()),
-                data(p.bRe()), data(p.bIm()), data(p.cRe()), data(p.cIm()), data(p.d()));
+        float[][] values = {data(p.logDt()), data(p.logAReal()), data(p.aImag()), data(p.bRe()), data(p.bIm()), data(p.cRe()),
+                data(p.cIm()), data(p.d())};
+        DiscreteSsm s = cache != null ? cache.get(rule, H, M, values)
+                : DiscreteSsm.discretize(rule, H, M, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
         float[] uv = data(u);
         float[] x0r = x0Re == null ? null : data(x0Re), x0i = x0Im == null ? null : data(x0Im);
         Tensor y = Tensor.zeros(T, B, H), xr = Tensor.zeros(B, H, M), xi = Tensor.zeros(B, H, M);

@@ -67,6 +67,7 @@ public final class S4d extends SequenceLayer {
     private final Mode mode;
     private final Linear inProj, outProj;
     private final Parameter logDt, logAReal, aImag, bRe, bIm, cRe, cIm, d;
+    private final DiagonalSsm.Cache discretized = new DiagonalSsm.Cache();
 
     /** The weights the math reads, so tests can run it on leaves of their own. */
     record Weights(Var inProj, DiagonalSsm.Params ssm, Var outWeight, Var outBias) {}
@@ -180,7 +181,7 @@ public final class S4d extends SequenceLayer {
     SequenceOutput forward(Weights w, Var x, Lengths lengths, LayerState initial, DiagonalSsm.Form form) {
         Var u = w.inProj() == null ? x : dev.recur.ops.MatMul.linear(x, w.inProj(), null);
         Var x0r = initial == null ? null : initial.get("x_re"), x0i = initial == null ? null : initial.get("x_im");
-        DiagonalSsm.Output o = DiagonalSsm.apply(w.ssm(), rule, form, u, lengths, x0r, x0i);
+        DiagonalSsm.Output o = DiagonalSsm.apply(w.ssm(), rule, form, u, lengths, x0r, x0i, discretized);
         Var z = dev.recur.ops.MatMul.linear(Pointwise.gelu(o.y()), w.outWeight(), w.outBias());
         Var[] halves = Shape.split(z, 2, channels, channels);
         Var y = LengthMask.apply(Arith.mul(halves[0], Pointwise.sigmoid(halves[1])), lengths);

@@ -153,6 +153,26 @@ class S4dTest {
     }
 
     @Test
+    void cachedDiscretisationFollowsParameterUpdates() {
+        // The layer reuses its discretisation between calls; an in-place parameter update (as an optimizer
+        // makes) must be seen at once.
+        Rng rng = new Rng(50);
+        S4d layer = layer(3, 3, 4, S4d.InitKind.LIN, Discretization.ZOH, S4d.Mode.RECURRENT, 51);
+        Tensor x = randn(rng, 1, 5, 2, 3);
+        try (var off = dev.recur.autodiff.GradMode.off()) {
+            float[] first = layer.forward(Var.constant(x)).output().value().toArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first, layer.forward(Var.constant(x)).output().value().toArray());
+            Tensor logDt = layer.namedParameters().get("log_dt").value();
+            logDt.data()[logDt.offset() + 1] += 0.5f;
+            float[] second = layer.forward(Var.constant(x)).output().value().toArray();
+            S4d fresh = layer(3, 3, 4, S4d.InitKind.LIN, Discretization.ZOH, S4d.Mode.RECURRENT, 51);
+            fresh.loadStateDict(layer.stateDict(), true, "test");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.forward(Var.constant(x)).output().value().toArray(), second);
+            assertTrue(!java.util.Arrays.equals(first, second));
+        }
+    }
+
+    @Test
     void registeredAsS4dAndLsslWithTheirDefaults() {
         SequenceLayer s4d = LayerRegistry.create(new LayerConfig("s4d", 8, 16, Map.of("state", "8")), new Rng(1));
         assertEquals(16, s4d.outputSize());
