@@ -2,6 +2,8 @@ package dev.recur.ssm;
 
 import dev.recur.autodiff.Node;
 import dev.recur.autodiff.Var;
+import dev.recur.kernel.Backends;
+import dev.recur.kernel.fft.Fft;
 import dev.recur.layer.Lengths;
 import dev.recur.ops.Arith;
 import dev.recur.tensor.ShapeException;
@@ -45,6 +47,24 @@ public final class DiagonalSsm {
             for (Var v : new Var[] {logAReal, aImag, bRe, bIm, cRe, cIm}) Shapes.check("ssm mode parameter", v.shape(), H, M);
             Shapes.check("ssm d", d.shape(), H);
         }
+    }
+
+    /**
+     * The form expected to run faster, from a cost model whose constants were measured on one
+     * core (AVX-512, JDK 25; BENCHMARKS.md, "State-space and attention layers"): the recurrence
+     * costs about 0.65 ns per channel, mode and step of each sequence; the convolution about
+     * 0.5 ns per butterfly of its 2B+1 real FFTs per channel, 0.45 ns per mode and step for the
+     * powers of lambda, and its final-state and kernel sums as GEMM multiply-adds (0.6 ns each
+     * on the scalar backend; 0.1 ns assumed for the vector backend's GEMM).
+     */
+    public static Form cheaperForm(int steps, int batch, int channels, int modes) {
+        double T = steps, B = batch, H = channels, M = modes;
+        double recurrence = 0.65 * B * H * M * T;
+        double half = Fft.nextPowerOfTwo(Math.max(2, 2 * steps)) / 2.0;
+        double fft = 0.5 * (2 * B + 1) * H * half * Math.max(1, Math.log(half) / Math.log(2));
+        double gemmNs = "vector".equals(Backends.active().name()) ? 0.1 : 0.6;
+        double convolution = fft + 0.45 * H * M * T + gemmNs * 2 * (B + 1) * H * M * T;
+        return convolution < recurrence ? Form.CONVOLUTION : Form.RECURRENT;
     }
 
     /** Output (T, B, H) and the final state (B, H, M), split real/imaginary. */

@@ -40,8 +40,9 @@ import java.util.Map;
  *     {@link Hippo}); default {@code lin} for s4d, {@code legs} for lssl;</li>
  * <li>{@code discretization}: {@code zoh} or {@code bilinear}; default {@code zoh} for s4d,
  *     {@code bilinear} (LSSL's) for lssl;</li>
- * <li>{@code mode}: {@code recurrent}, {@code convolution} (FFT) or {@code auto} (convolution from
- *     {@value #AUTO_CONVOLUTION_STEPS} steps), default {@code auto}; {@link #step} always recurs;</li>
+ * <li>{@code mode}: {@code recurrent}, {@code convolution} (FFT) or {@code auto}, default
+ *     {@code auto}: the form {@link DiagonalSsm#cheaperForm} predicts to be faster for the batch,
+ *     length and state size at hand; {@link #step} always recurs;</li>
  * <li>{@code dt_min}, {@code dt_max}: the range of the log-uniform initial step, default 0.001, 0.1.</li>
  * </ul>
  * lssl differs from s4d only in those defaults: the original LSSL's dense N x N recurrence is not
@@ -53,9 +54,6 @@ import java.util.Map;
  * {@code x_im} (B, H, N/2).
  */
 public final class S4d extends SequenceLayer {
-    /** Where {@code mode=auto} switches to the FFT convolution (see BENCHMARKS.md for the crossover). */
-    static final int AUTO_CONVOLUTION_STEPS = 256;
-
     /** How the sequence form is chosen. */
     public enum Mode { RECURRENT, CONVOLUTION, AUTO }
 
@@ -156,7 +154,7 @@ public final class S4d extends SequenceLayer {
 
     @Override
     public SequenceOutput forward(Var x, Lengths lengths, LayerState initial) {
-        return forward(weights(), x, lengths, initial, formFor(x.dim(0)));
+        return forward(weights(), x, lengths, initial, formFor(x.dim(0), x.dim(1)));
     }
 
     @Override
@@ -170,11 +168,11 @@ public final class S4d extends SequenceLayer {
         return state(Var.constant(Tensor.zeros(batch, channels, modes)), Var.constant(Tensor.zeros(batch, channels, modes)));
     }
 
-    DiagonalSsm.Form formFor(int steps) {
+    DiagonalSsm.Form formFor(int steps, int batch) {
         return switch (mode) {
             case RECURRENT -> DiagonalSsm.Form.RECURRENT;
             case CONVOLUTION -> DiagonalSsm.Form.CONVOLUTION;
-            case AUTO -> steps >= AUTO_CONVOLUTION_STEPS ? DiagonalSsm.Form.CONVOLUTION : DiagonalSsm.Form.RECURRENT;
+            case AUTO -> DiagonalSsm.cheaperForm(steps, batch, channels, modes);
         };
     }
 

@@ -114,6 +114,23 @@ class DiagonalSsmTest {
         }
     }
 
+    @Test
+    void costModelPrefersTheRecurrenceForShortSequencesAndTheConvolutionForLargeStates() {
+        org.junit.jupiter.api.Assertions.assertEquals(DiagonalSsm.Form.RECURRENT, DiagonalSsm.cheaperForm(64, 4, 64, 32));
+        dev.recur.kernel.Backend previous = dev.recur.kernel.Backends.active();
+        try {
+            // With the scalar GEMM the convolution's final-state sums cost more than the recurrence itself.
+            dev.recur.kernel.Backends.use(dev.recur.kernel.Backends.scalar());
+            org.junit.jupiter.api.Assertions.assertEquals(DiagonalSsm.Form.RECURRENT, DiagonalSsm.cheaperForm(16384, 16, 256, 512));
+            if (dev.recur.kernel.Backends.vectorAvailable()) {
+                dev.recur.kernel.Backends.use(dev.recur.kernel.Backends.vector());
+                org.junit.jupiter.api.Assertions.assertEquals(DiagonalSsm.Form.CONVOLUTION, DiagonalSsm.cheaperForm(16384, 16, 256, 512));
+            }
+        } finally {
+            dev.recur.kernel.Backends.use(previous);
+        }
+    }
+
     /** Outputs (3) then gradients of all 11 inputs, for the given upstream gradients. */
     static double[][] gradients(Tensor[] in, Tensor[] seeds, DiagonalSsm.Form form, int[] len) {
         Var[] v = new Var[in.length];
