@@ -83,19 +83,6 @@ final class DiscreteSsm {
             cIm = new double[n];
             d = new double[channels];
         }
-
-        /** Adds another partial sum (same shape). */
-        void add(Grads o) {
-            for (int i = 0; i < lamRe.length; i++) {
-                lamRe[i] += o.lamRe[i];
-                lamIm[i] += o.lamIm[i];
-                bRe[i] += o.bRe[i];
-                bIm[i] += o.bIm[i];
-                cRe[i] += o.cRe[i];
-                cIm[i] += o.cIm[i];
-            }
-            for (int h = 0; h < d.length; h++) d[h] += o.d[h];
-        }
     }
 
     /**

@@ -88,6 +88,29 @@ public class S4dFormsBench {
         }
     }
 
+    /**
+     * The recurrence driven one step at a time, as a streaming session runs it (each call a
+     * length-1 sequence with the state carried over): per-call costs included. Independent of
+     * {@code form}, so read it from the RECURRENT row.
+     */
+    @Benchmark
+    public Tensor stepByStep() {
+        try (var off = GradMode.off()) {
+            DiagonalSsm.Params p = params(false);
+            DiagonalSsm.Cache cache = new DiagonalSsm.Cache();
+            Var xr = null, xi = null;
+            Tensor last = null;
+            for (int t = 0; t < steps; t++) {
+                DiagonalSsm.Output o = DiagonalSsm.apply(p, Discretization.ZOH, DiagonalSsm.Form.RECURRENT,
+                        Var.constant(u.narrow(0, t, 1)), null, xr, xi, cache);
+                xr = o.stateRe();
+                xi = o.stateIm();
+                last = o.y().value();
+            }
+            return last;
+        }
+    }
+
     @Benchmark
     public Tensor forwardBackward() {
         Var x = Var.leaf(u);
