@@ -69,13 +69,13 @@ public final class DiagonalSsm {
         return convolution < recurrence ? Form.CONVOLUTION : Form.RECURRENT;
     }
 
-    /** Output (T, B, H) and the final state (B, H, M), split real/imaginary. */
+    /** Output (T, B, H) and the final state (B, M, H), split real/imaginary. */
     public record Output(Var y, Var stateRe, Var stateIm) {}
 
     /**
      * @param u       input (T, B, H)
      * @param lengths valid lengths, or null for all T
-     * @param x0Re    initial state (B, H, M) real part, or null for zeros (then x0Im is null too)
+     * @param x0Re    initial state (B, M, H) real part, or null for zeros (then x0Im is null too)
      */
     public static Output apply(Params p, Discretization rule, Form form, Var u, Lengths lengths, Var x0Re, Var x0Im) {
         return apply(p, rule, form, u, lengths, x0Re, x0Im, null);
@@ -122,8 +122,8 @@ public final class DiagonalSsm {
         if (lengths != null) lengths.check(B, T);
         if ((x0Re == null) != (x0Im == null)) throw new IllegalArgumentException("ssm: initial state needs both parts");
         if (x0Re != null) {
-            Shapes.check("ssm initial state (real)", x0Re.shape(), B, H, M);
-            Shapes.check("ssm initial state (imaginary)", x0Im.shape(), B, H, M);
+            Shapes.check("ssm initial state (real)", x0Re.shape(), B, M, H);
+            Shapes.check("ssm initial state (imaginary)", x0Im.shape(), B, M, H);
         }
         int[] len = lengths == null ? null : lengths.values();
         float[][] values = {data(p.logDt()), data(p.logAReal()), data(p.aImag()), data(p.bRe()), data(p.bIm()), data(p.cRe()),
@@ -132,9 +132,11 @@ public final class DiagonalSsm {
                 : DiscreteSsm.discretize(rule, H, M, values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
         float[] uv = data(u);
         float[] x0r = x0Re == null ? null : data(x0Re), x0i = x0Im == null ? null : data(x0Im);
-        Tensor y = Tensor.zeros(T, B, H), xr = Tensor.zeros(B, H, M), xi = Tensor.zeros(B, H, M);
+        Tensor y = Tensor.zeros(T, B, H), xr = Tensor.zeros(B, M, H), xi = Tensor.zeros(B, M, H);
+        boolean forBackward = Node.gradNeeded(u, p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(),
+                x0Re, x0Im);
         Object saved = form == Form.RECURRENT
-                ? SsmRecurrence.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data())
+                ? SsmRecurrence.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data(), forBackward)
                 : SsmConvolution.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data());
         Var[] out = new Node(u, p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(), x0Re, x0Im) {
             @Override

@@ -16,6 +16,7 @@ final class DiscreteSsm {
     final double[] lamRe, lamIm, bRe, bIm, cRe, cIm, d;
     private final Discretization rule;
     private final double[] dt, aRe, aIm, bContRe, bContIm, gRe, gIm;
+    private SsmRecurrence.TileParams[] recurrenceTiles;
 
     private DiscreteSsm(int channels, int modes, Discretization rule) {
         this.channels = channels;
@@ -67,6 +68,12 @@ final class DiscreteSsm {
             }
         }
         return s;
+    }
+
+    /** The recurrence's per-tile parameter rows, built on first use (a cached system serves many steps). */
+    synchronized SsmRecurrence.TileParams[] recurrenceTiles() {
+        if (recurrenceTiles == null) recurrenceTiles = SsmRecurrence.TileParams.of(this);
+        return recurrenceTiles;
     }
 
     /** Gradients of the discrete system: lambda, B-bar and C (complex, H x M), D (H). */

@@ -46,6 +46,7 @@ public final class Mamba extends SequenceLayer {
     private final Linear inProj, xProj, dtProj, outProj;
     private final CausalConv conv1d;
     private final Parameter aLog, d;
+    private final SelectiveScan.Cache scanCache = new SelectiveScan.Cache();
 
     /** The weights the math reads, so tests can run it on leaves of their own. */
     record Weights(Var inProj, Var convWeight, Var convBias, Var xProj, Var dtWeight, Var dtBias, Var aLog, Var d, Var outProj) {}
@@ -131,7 +132,7 @@ public final class Mamba extends SequenceLayer {
         Var[] dbc = Shape.split(MatMul.linear(conv.y(), w.xProj(), null), 2, dtRank, N, N);
         Var deltaPre = MatMul.linear(dbc[0], w.dtWeight(), w.dtBias());
         SelectiveScan.Output scan = SelectiveScan.apply(conv.y(), deltaPre, dbc[1], dbc[2], xz[1], w.aLog(), w.d(),
-                initial == null ? null : initial.get("ssm"), lengths);
+                initial == null ? null : initial.get("ssm"), lengths, scanCache);
         // The scan's rows past each length are zero and out_proj has no bias, so the output's are too.
         return new SequenceOutput(MatMul.linear(scan.y(), w.outProj(), null), state(conv.state(), scan.state()));
     }

@@ -51,7 +51,7 @@ import java.util.Map;
  * <p>Parameters: {@code log_dt} (H), {@code log_a_real}, {@code a_imag}, {@code b_re}, {@code b_im},
  * {@code c_re}, {@code c_im} (H, N/2), {@code d} (H), {@code out_proj.weight} (2H, H),
  * {@code out_proj.bias} (2H), and {@code in_proj.weight} (H, I) when I != H. State: {@code x_re},
- * {@code x_im} (B, H, N/2).
+ * {@code x_im} (B, N/2, H), mode-major so that a block of channels of one mode is contiguous.
  */
 public final class S4d extends SequenceLayer {
     /** How the sequence form is chosen. */
@@ -165,7 +165,7 @@ public final class S4d extends SequenceLayer {
 
     @Override
     public LayerState zeroState(int batch) {
-        return state(Var.constant(Tensor.zeros(batch, channels, modes)), Var.constant(Tensor.zeros(batch, channels, modes)));
+        return state(Var.constant(Tensor.zeros(batch, modes, channels)), Var.constant(Tensor.zeros(batch, modes, channels)));
     }
 
     DiagonalSsm.Form formFor(int steps, int batch) {

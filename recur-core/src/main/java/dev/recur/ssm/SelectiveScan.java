@@ -48,6 +48,55 @@ public final class SelectiveScan {
      * @param h0       (B, E, N) or null for zeros
      */
     public static Output apply(Var x, Var deltaPre, Var bm, Var cm, Var z, Var aLog, Var d, Var h0, Lengths lengths) {
+        return apply(x, deltaPre, bm, cm, z, aLog, d, h0, lengths, null);
+    }
+
+    /**
+     * Remembers {@code A = -exp(aLog)} and D as per-tile rows while their values stay the same,
+     * so that a streaming step does not recompute E*N exponentials. Thread-safe (an immutable
+     * entry swapped atomically); values are compared, so a parameter update is seen at once.
+     */
+    public static final class Cache {
+        private record Entry(float[] aLog, float[] d, Params params) {}
+
+        private volatile Entry entry;
+
+        Params get(float[] aLog, float[] d, int E, int N) {
+            Entry e = entry;
+            if (e != null && java.util.Arrays.equals(e.aLog(), aLog) && java.util.Arrays.equals(e.d(), d)) return e.params();
+            Params p = new Params(aLog, d, E, N);
+            entry = new Entry(aLog.clone(), d.clone(), p);
+            return p;
+        }
+    }
+
+    /** A = -exp(aLog) (E, N), and per tile its rows (N, w) and D's entries (w). */
+    private static final class Params {
+        final float[] a;
+        final float[][][] aRows;
+        final float[][] dRows;
+
+        Params(float[] aLog, float[] d, int E, int N) {
+            a = new float[E * N];
+            act().exp(aLog, 0, a, 0, a.length);
+            for (int i = 0; i < a.length; i++) a[i] = -a[i];
+            int tiles = (E + TILE - 1) / TILE;
+            aRows = new float[tiles][][];
+            dRows = new float[tiles][];
+            for (int t = 0; t < tiles; t++) {
+                int e0 = t * TILE, w = Math.min(TILE, E - e0);
+                aRows[t] = new float[N][w];
+                dRows[t] = new float[w];
+                for (int j = 0; j < w; j++) {
+                    dRows[t][j] = d[e0 + j];
+                    for (int n = 0; n < N; n++) aRows[t][n][j] = a[(e0 + j) * N + n];
+                }
+            }
+        }
+    }
+
+    /** As {@link #apply(Var, Var, Var, Var, Var, Var, Var, Var, Lengths)}, reusing {@code cache} (null for none). */
+    public static Output apply(Var x, Var deltaPre, Var bm, Var cm, Var z, Var aLog, Var d, Var h0, Lengths lengths, Cache cache) {
         if (x.rank() != 3) throw new ShapeException("selective scan: x must be (T, B, E), found " + Shapes.toString(x.shape()));
         int T = x.dim(0), B = x.dim(1), E = x.dim(2);
         if (aLog.rank() != 2 || aLog.dim(0) != E) {
@@ -61,10 +110,12 @@ public final class SelectiveScan {
         Shapes.check("selective scan D", d.shape(), E);
         if (h0 != null) Shapes.check("selective scan state", h0.shape(), B, E, N);
         if (lengths != null) lengths.check(B, T);
+        float[] aLogV = array(aLog), dV = array(d);
+        Params params = cache != null ? cache.get(aLogV, dV, E, N) : new Params(aLogV, dV, E, N);
         Problem p = new Problem(T, B, E, N, lengths == null ? null : lengths.values(), array(x), array(deltaPre),
-                array(bm), array(cm), z == null ? null : array(z), array(aLog), array(d), h0 == null ? null : array(h0));
+                array(bm), array(cm), z == null ? null : array(z), params, h0 == null ? null : array(h0));
         Tensor y = Tensor.zeros(T, B, E), hT = Tensor.zeros(B, E, N);
-        float[] ckpt = p.forward(y.data(), hT.data());
+        float[] ckpt = p.forward(y.data(), hT.data(), Node.gradNeeded(x, deltaPre, bm, cm, z, aLog, d, h0));
         Var[] out = new Node(x, deltaPre, bm, cm, z, aLog, d, h0) {
             @Override
             protected void backward(Tensor[] g) {
@@ -87,11 +138,12 @@ public final class SelectiveScan {
     private static final class Problem {
         final int T, B, E, N;
         final int[] len;
-        final float[] x, deltaPre, bm, cm, z, aLog, d, h0;
+        final float[] x, deltaPre, bm, cm, z, h0;
+        final Params params;
         final float[] delta, a; // softplus(deltaPre) (T, B, E); A = -exp(aLog) (E, N)
 
         Problem(int T, int B, int E, int N, int[] len, float[] x, float[] deltaPre, float[] bm, float[] cm, float[] z,
-                float[] aLog, float[] d, float[] h0) {
+                Params params, float[] h0) {
             this.T = T;
             this.B = B;
             this.E = E;
@@ -102,14 +154,11 @@ public final class SelectiveScan {
             this.bm = bm;
             this.cm = cm;
             this.z = z;
-            this.aLog = aLog;
-            this.d = d;
+            this.params = params;
+            this.a = params.a;
             this.h0 = h0;
             this.delta = new float[T * B * E];
             act().softplus(deltaPre, 0, delta, 0, delta.length);
-            this.a = new float[E * N];
-            act().exp(aLog, 0, a, 0, a.length);
-            for (int i = 0; i < a.length; i++) a[i] = -a[i];
         }
 
         int length(int b) {
@@ -120,17 +169,17 @@ public final class SelectiveScan {
             return (E + TILE - 1) / TILE;
         }
 
-        /** Runs the scan into y (T, B, E) and hT (B, E, N); returns the chunk-start states. */
-        float[] forward(float[] y, float[] hT) {
+        /** Runs the scan into y (T, B, E) and hT (B, E, N); returns the chunk-start states when kept for a backward pass. */
+        float[] forward(float[] y, float[] hT, boolean forBackward) {
             int chunks = (T + CHUNK - 1) / CHUNK;
-            float[] ckpt = new float[Math.max(1, chunks) * B * E * N];
+            float[] ckpt = forBackward ? new float[Math.max(1, chunks) * B * E * N] : null;
             Parallel.forRange(B * tiles(), 1, (start, end) -> {
                 for (int task = start; task < end; task++) {
                     Tile tile = new Tile(this, task / tiles(), (task % tiles()) * TILE);
                     tile.loadState(h0);
                     int L = length(tile.b);
                     for (int t = 0; t < L; t++) {
-                        if (t % CHUNK == 0) tile.saveState(ckpt, tile.checkpointOffset(t / CHUNK));
+                        if (ckpt != null && t % CHUNK == 0) tile.saveState(ckpt, tile.checkpointOffset(t / CHUNK));
                         tile.step(t);
                         tile.writeOutput(t, y);
                     }
@@ -220,14 +269,10 @@ public final class SelectiveScan {
             this.e0 = e0;
             this.w = Math.min(TILE, p.E - e0);
             this.N = p.N;
-            aT = new float[N][w];
+            aT = p.params.aRows[e0 / TILE];
+            dT = p.params.dRows[e0 / TILE];
             h = new float[N][w];
             dA = new float[N][w];
-            dT = new float[w];
-            for (int j = 0; j < w; j++) {
-                dT[j] = p.d[e0 + j];
-                for (int n = 0; n < N; n++) aT[n][j] = p.a[(e0 + j) * N + n];
-            }
             x = new float[w];
             delta = new float[w];
             dx = new float[w];

@@ -34,7 +34,7 @@ final class SsmConvolution {
 
     private SsmConvolution() {}
 
-    /** The kernel's spectrum (bins x H) and the final-state sums S (B, H, M) for the backward pass. */
+    /** The kernel's spectrum (bins x H) and the final-state sums S (B, M, H) for the backward pass. */
     record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm) {}
 
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
@@ -71,7 +71,7 @@ final class SsmConvolution {
                     for (int b = 0; b < B; b++) {
                         int L = len == null ? T : len[b];
                         for (int n = 0; n < M; n++) {
-                            int i = h * M + n, o = (b * H + h) * M + n;
+                            int i = h * M + n, o = (b * M + n) * H + h;
                             double sr = outT[n * B + b], si = outT[(M + n) * B + b];
                             sRe[o] = (float) sr;
                             sIm[o] = (float) si;
@@ -89,7 +89,7 @@ final class SsmConvolution {
                     if (x0Re != null) {
                         for (int b = 0; b < B; b++) {
                             for (int n = 0; n < M; n++) {
-                                int i = h * M + n, o = (b * H + h) * M + n;
+                                int i = h * M + n, o = (b * M + n) * H + h;
                                 coef[b * 2 * M + n] = (float) (2 * (s.cRe[i] * x0Re[o] - s.cIm[i] * x0Im[o]));
                                 coef[b * 2 * M + M + n] = (float) (-2 * (s.cRe[i] * x0Im[o] + s.cIm[i] * x0Re[o]));
                             }
@@ -278,7 +278,7 @@ final class SsmConvolution {
         p.dotsT(k.vT, B, T, 0, k.outT); // sum_t (t+1) dy_bt P_t
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
-                int i = h * M + n, o = (b * H + h) * M + n;
+                int i = h * M + n, o = (b * M + n) * H + h;
                 double qr = s.cRe[i] * x0Re[o] - s.cIm[i] * x0Im[o], qi = s.cRe[i] * x0Im[o] + s.cIm[i] * x0Re[o];
                 double er = k.outT[n * B + b], ei = -k.outT[(M + n) * B + b];
                 k.gLr[n] += 2 * (qr * er + qi * ei); // 2 conj(q) E
@@ -302,7 +302,7 @@ final class SsmConvolution {
         for (int b = 0; b < B; b++) {
             int L = len == null ? T : len[b];
             for (int n = 0; n < M; n++) {
-                int i = h * M + n, o = (b * H + h) * M + n;
+                int i = h * M + n, o = (b * M + n) * H + h;
                 double gr = gxLRe == null ? 0 : gxLRe[o], gi = gxLIm == null ? 0 : gxLIm[o];
                 if (x0Re != null) {
                     if (gx0Re != null) { // g_x0 += g conj(P_L)

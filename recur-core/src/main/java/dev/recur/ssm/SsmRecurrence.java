@@ -15,7 +15,7 @@ import dev.recur.kernel.Parallel;
  * <p>The forward pass keeps the state every {@value #CHECKPOINT} steps; the backward pass
  * recomputes each chunk from its checkpoint and runs the adjoint recurrence through it in reverse.
  *
- * <p>Arrays: inputs and outputs (T, B, H) contiguous, states (B, H, M) split real/imaginary.
+ * <p>Arrays: inputs and outputs (T, B, H) contiguous, states (B, M, H) split real/imaginary, so that a tile's state for one mode is a contiguous row.
  */
 final class SsmRecurrence {
     static final int TILE = 64;
@@ -28,21 +28,24 @@ final class SsmRecurrence {
 
     /**
      * Runs the recurrence over {@code len[b]} steps of each sequence ({@code T} for all when null).
-     * Writes y (zero past each length) and the final state; x0 may be null (zeros).
+     * Writes y (zero past each length) and the final state; x0 may be null (zeros). With
+     * {@code forBackward}, keeps the checkpoints the backward pass needs (else returns null).
      */
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
-                         float[] y, float[] xRe, float[] xIm) {
+                         float[] y, float[] xRe, float[] xIm, boolean forBackward) {
         int H = s.channels, M = s.modes, tiles = (H + TILE - 1) / TILE;
         int chunks = (T + CHECKPOINT - 1) / CHECKPOINT;
-        float[] ckpt = new float[Math.max(1, chunks) * B * H * M * 2];
+        float[] ckpt = forBackward ? new float[Math.max(1, chunks) * B * H * M * 2] : null;
+        TileParams[] params = s.recurrenceTiles();
         Parallel.forRange(B * tiles, 1, (start, end) -> {
             for (int task = start; task < end; task++) {
-                int b = task / tiles, h0 = (task % tiles) * TILE, w = Math.min(TILE, H - h0);
-                Tile tile = new Tile(s, h0, w);
+                int b = task / tiles;
+                Tile tile = new Tile(params[task % tiles]);
+                int h0 = tile.h0, w = tile.w;
                 tile.loadState(x0Re, x0Im, b, H);
                 int L = len == null ? T : len[b];
                 for (int t = 0; t < L; t++) {
-                    if (t % CHECKPOINT == 0) tile.saveState(ckpt, tile.checkpointOffset(t / CHECKPOINT, b, B, H));
+                    if (ckpt != null && t % CHECKPOINT == 0) tile.saveState(ckpt, tile.checkpointOffset(t / CHECKPOINT, b, B, H));
                     int row = (t * B + b) * H + h0;
                     System.arraycopy(u, row, tile.in, 0, w);
                     tile.step(true);
@@ -52,22 +55,24 @@ final class SsmRecurrence {
                 tile.storeState(xRe, xIm, b, H);
             }
         });
-        return new Saved(ckpt, chunks);
+        return forBackward ? new Saved(ckpt, chunks) : null;
     }
 
     /**
      * The adjoint pass. {@code dy} (T, B, H) is the output gradient (entries past a length are
      * ignored); gxL the gradient of the final state (null for none). Adds into {@code gu}
-     * (T, B, H) and {@code gx0} (B, H, M; may be null) and returns the discrete system's gradients.
+     * (T, B, H) and {@code gx0} (B, M, H; may be null) and returns the discrete system's gradients.
      */
     static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] u, float[] dy, int T, int B, int[] len,
                                       float[] gxLRe, float[] gxLIm, float[] gu, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes, tiles = (H + TILE - 1) / TILE;
         Adjoint[] partial = new Adjoint[B * tiles];
+        TileParams[] params = s.recurrenceTiles();
         Parallel.forRange(B * tiles, 1, (start, end) -> {
             for (int task = start; task < end; task++) {
-                int b = task / tiles, h0 = (task % tiles) * TILE, w = Math.min(TILE, H - h0);
-                Tile tile = new Tile(s, h0, w);
+                int b = task / tiles;
+                Tile tile = new Tile(params[task % tiles]);
+                int h0 = tile.h0, w = tile.w;
                 Adjoint adj = new Adjoint(tile);
                 adj.loadGrad(gxLRe, gxLIm, b, H);
                 int L = len == null ? T : len[b];
@@ -102,14 +107,13 @@ final class SsmRecurrence {
         return new float[modes][w];
     }
 
-    /** The state and parameters of one tile of channels [h0, h0 + w) of one sequence. */
-    static final class Tile {
+    /** The parameters of one tile of channels [h0, h0 + w) as per-mode rows; built once per discretisation. */
+    static final class TileParams {
         final int h0, w, modes;
         final float[][] lr, li, br, bi, cr, ci; // per mode; cr/ci hold 2C
-        final float[][] sr, si;
-        final float[] d, in, out;
+        final float[] d;
 
-        Tile(DiscreteSsm s, int h0, int w) {
+        TileParams(DiscreteSsm s, int h0, int w) {
             this.h0 = h0;
             this.w = w;
             this.modes = s.modes;
@@ -120,11 +124,7 @@ final class SsmRecurrence {
             bi = rows(M, w);
             cr = rows(M, w);
             ci = rows(M, w);
-            sr = rows(M, w);
-            si = rows(M, w);
             d = new float[w];
-            in = new float[w];
-            out = new float[w];
             for (int j = 0; j < w; j++) {
                 d[j] = (float) s.d[h0 + j];
                 for (int n = 0; n < M; n++) {
@@ -137,6 +137,39 @@ final class SsmRecurrence {
                     ci[n][j] = (float) (2 * s.cIm[src]);
                 }
             }
+        }
+
+        /** The tiles of a system, in channel order. */
+        static TileParams[] of(DiscreteSsm s) {
+            int tiles = (s.channels + TILE - 1) / TILE;
+            TileParams[] t = new TileParams[tiles];
+            for (int i = 0; i < tiles; i++) t[i] = new TileParams(s, i * TILE, Math.min(TILE, s.channels - i * TILE));
+            return t;
+        }
+    }
+
+    /** The state of one tile of one sequence, over its {@link TileParams}. */
+    static final class Tile {
+        final int h0, w, modes;
+        final float[][] lr, li, br, bi, cr, ci;
+        final float[][] sr, si;
+        final float[] d, in, out;
+
+        Tile(TileParams p) {
+            this.h0 = p.h0;
+            this.w = p.w;
+            this.modes = p.modes;
+            lr = p.lr;
+            li = p.li;
+            br = p.br;
+            bi = p.bi;
+            cr = p.cr;
+            ci = p.ci;
+            d = p.d;
+            sr = rows(modes, w);
+            si = rows(modes, w);
+            in = new float[w];
+            out = new float[w];
         }
 
         /** One step on the input row {@link #in}; with {@code output}, writes y to {@link #out}. */
@@ -167,22 +200,16 @@ final class SsmRecurrence {
 
         void loadState(float[] re, float[] im, int b, int H) {
             if (re == null) return;
-            for (int j = 0; j < w; j++) {
-                for (int n = 0; n < modes; n++) {
-                    int src = ((b * H) + h0 + j) * modes + n;
-                    sr[n][j] = re[src];
-                    si[n][j] = im[src];
-                }
+            for (int n = 0; n < modes; n++) {
+                System.arraycopy(re, (b * modes + n) * H + h0, sr[n], 0, w);
+                System.arraycopy(im, (b * modes + n) * H + h0, si[n], 0, w);
             }
         }
 
         void storeState(float[] re, float[] im, int b, int H) {
-            for (int j = 0; j < w; j++) {
-                for (int n = 0; n < modes; n++) {
-                    int dst = ((b * H) + h0 + j) * modes + n;
-                    re[dst] = sr[n][j];
-                    im[dst] = si[n][j];
-                }
+            for (int n = 0; n < modes; n++) {
+                System.arraycopy(sr[n], 0, re, (b * modes + n) * H + h0, w);
+                System.arraycopy(si[n], 0, im, (b * modes + n) * H + h0, w);
             }
         }
 
@@ -253,23 +280,20 @@ final class SsmRecurrence {
         }
 
         void loadGrad(float[] re, float[] im, int b, int H) {
-            if (re == null && im == null) return;
-            for (int j = 0; j < w; j++) {
-                for (int n = 0; n < modes; n++) {
-                    int src = ((b * H) + t.h0 + j) * modes + n;
-                    if (re != null) gr[n][j] = re[src];
-                    if (im != null) gi[n][j] = im[src];
-                }
+            for (int n = 0; n < modes; n++) {
+                int o = (b * modes + n) * H + t.h0;
+                if (re != null) System.arraycopy(re, o, gr[n], 0, w);
+                if (im != null) System.arraycopy(im, o, gi[n], 0, w);
             }
         }
 
         void storeGrad(float[] re, float[] im, int b, int H) {
             if (re == null) return;
-            for (int j = 0; j < w; j++) {
-                for (int n = 0; n < modes; n++) {
-                    int dst = ((b * H) + t.h0 + j) * modes + n;
-                    re[dst] += gr[n][j];
-                    im[dst] += gi[n][j];
+            for (int n = 0; n < modes; n++) {
+                int o = (b * modes + n) * H + t.h0;
+                for (int j = 0; j < w; j++) {
+                    re[o + j] += gr[n][j];
+                    im[o + j] += gi[n][j];
                 }
             }
         }

@@ -6,7 +6,7 @@ package dev.recur.ssm;
  * arithmetic and discretisation formulas.
  *
  * <p>Inputs (flattened row-major, as GradCheck passes them): u (T,B,H), logDt (H), logAReal,
- * aImag, bRe, bIm, cRe, cIm (H,M), d (H), x0Re, x0Im (B,H,M). Outputs: y (T,B,H), x (B,H,M)
+ * aImag, bRe, bIm, cRe, cIm (H,M), d (H), x0Re, x0Im (B,M,H). Outputs: y (T,B,H), x (B,M,H)
  * real and imaginary parts.
  */
 final class DiagonalSsmReference {
@@ -33,7 +33,7 @@ final class DiagonalSsmReference {
                 }
                 double[] bBar = mul(g, new double[] {bre[i], bim[i]});
                 for (int b = 0; b < B; b++) {
-                    int s = (b * H + h) * M + n;
+                    int s = (b * M + n) * H + h;
                     double[] x = {x0r[s], x0i[s]};
                     int L = len == null ? T : len[b];
                     for (int t = 0; t < L; t++) {

@@ -32,7 +32,7 @@ class DiagonalSsmTest {
         Tensor bRe = randn(rng, 0.5, H, M), bIm = randn(rng, 0.5, H, M);
         for (int i = 0; i < H * M; i++) bRe.data()[i] += 1f;
         return new Tensor[] {u, logDt, lar, aim, bRe, bIm, randn(rng, 0.7, H, M), randn(rng, 0.7, H, M),
-                randn(rng, 1, H), randn(rng, 1, B, H, M), randn(rng, 1, B, H, M)};
+                randn(rng, 1, H), randn(rng, 1, B, M, H), randn(rng, 1, B, M, H)};
     }
 
     static Tensor randn(Rng rng, double std, int... shape) {
@@ -105,7 +105,7 @@ class DiagonalSsmTest {
         Rng rng = new Rng(6);
         Tensor[] in = inputs(rng, T, B, H, M, 1e-3, 1e-1);
         int[] len = {300, 131, 1};
-        Tensor[] seeds = {randn(rng, 1, T, B, H), randn(rng, 1, B, H, M), randn(rng, 1, B, H, M)};
+        Tensor[] seeds = {randn(rng, 1, T, B, H), randn(rng, 1, B, M, H), randn(rng, 1, B, M, H)};
         double[][] rec = gradients(in, seeds, DiagonalSsm.Form.RECURRENT, len);
         double[][] conv = gradients(in, seeds, DiagonalSsm.Form.CONVOLUTION, len);
         for (int i = 0; i < rec.length; i++) {

@@ -31,7 +31,7 @@ class S4dTest {
     /**
      * The whole layer in float64: in_proj, the SSM by its recurrence, GELU, out_proj, GLU, mask.
      * Inputs: x (T,B,I), in_proj (H,I) [only when I != H], the 8 SSM parameters, out W (2H,H),
-     * out b (2H), x0 re/im (B,H,M). Outputs: y (T,B,H), state re/im.
+     * out b (2H), x0 re/im (B,M,H). Outputs: y (T,B,H), state re/im.
      */
     static double[][] reference(double[][] in, int T, int B, int I, int H, int M, int[] len, boolean bilinear) {
         int k = 0;
@@ -87,8 +87,8 @@ class S4dTest {
         for (Var v : new Var[] {p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(), w.outWeight(), w.outBias()}) {
             in.add(v.value());
         }
-        in.add(withState ? randn(rng, 1, B, H, M) : Tensor.zeros(B, H, M));
-        in.add(withState ? randn(rng, 1, B, H, M) : Tensor.zeros(B, H, M));
+        in.add(withState ? randn(rng, 1, B, M, H) : Tensor.zeros(B, M, H));
+        in.add(withState ? randn(rng, 1, B, M, H) : Tensor.zeros(B, M, H));
         Tensor[] inputs = in.toArray(new Tensor[0]);
         boolean[] diff = new boolean[inputs.length];
         java.util.Arrays.fill(diff, true);
