@@ -24,34 +24,34 @@ public final class ActivationAccuracy {
     /** One activation: its reference, its kernel entry point, and the input ranges reported apart. */
     public enum Function {
         EXP(Math::exp, Activations::exp,
-                range("results normal", -87.33654f, 88.72284f),
-                range("results subnormal", -103.97208f, -87.33654f)),
+                range("results normal", LN_MIN_NORMAL, LN_MAX, 1.0),
+                range("results subnormal", LN_HALF_MIN_VALUE, LN_MIN_NORMAL, 1.5)),
         SIGMOID(ScalarMath::sigmoid, Activations::sigmoid,
-                range("x >= 0", 0f, Float.POSITIVE_INFINITY),
-                range("-87.3 <= x < 0", -87.33654f, 0f),
-                range("x < -87.3 (results subnormal)", -103.97208f, -87.33654f)),
+                range("x >= 0", 0f, Float.POSITIVE_INFINITY, 1.0),
+                range("-87.34 <= x < 0", LN_MIN_NORMAL, 0f, 1.5),
+                range("results subnormal", LN_HALF_MIN_VALUE, LN_MIN_NORMAL, 1.5)),
         TANH(Math::tanh, Activations::tanh,
-                range("|x| < 0.625 (polynomial)", -0.625f, 0.625f),
-                range("|x| >= 0.625", 0.625f, Float.POSITIVE_INFINITY),
-                range("|x| >= 0.625", Float.NEGATIVE_INFINITY, -0.625f)),
+                range("|x| < 0.625 (polynomial)", -0.625f, 0.625f, 1.0),
+                range("|x| >= 0.625", 0.625f, Float.POSITIVE_INFINITY, 1.5),
+                range("|x| >= 0.625", Float.NEGATIVE_INFINITY, -0.625f, 1.5)),
         SOFTPLUS(ScalarMath::softplus, Activations::softplus,
-                range("x >= 0", 0f, Float.POSITIVE_INFINITY),
-                range("-87.3 <= x < 0", -87.33654f, 0f),
-                range("x < -87.3 (results subnormal)", -103.97208f, -87.33654f)),
+                range("x >= 0", 0f, Float.POSITIVE_INFINITY, 2.0),
+                range("-87.34 <= x < 0", LN_MIN_NORMAL, 0f, 1.6),
+                range("results subnormal", LN_HALF_MIN_VALUE, LN_MIN_NORMAL, 1.5)),
         LOG_SIGMOID(x -> -ScalarMath.softplus(-x), Activations::logSigmoid,
-                range("x <= 0", Float.NEGATIVE_INFINITY, 0f),
-                range("0 < x <= 87.3", 0f, 87.33654f),
-                range("x > 87.3 (results subnormal)", 87.33654f, 103.97208f)),
+                range("x <= 0", Float.NEGATIVE_INFINITY, Float.MIN_VALUE, 2.0),
+                range("0 < x <= 87.34", Float.MIN_VALUE, -LN_MIN_NORMAL, 1.6),
+                range("results subnormal", -LN_MIN_NORMAL, -LN_HALF_MIN_VALUE, 1.5)),
         SILU(ScalarActivations::silu, Activations::silu,
-                range("x >= 0", 0f, Float.POSITIVE_INFINITY),
-                range("-17 <= x < 0", -17f, 0f),
-                range("-92.5 <= x < -17", -92.5f, -17f),
-                range("x < -92.5 (results subnormal)", -103.3f, -92.5f)),
+                range("x >= 0", 0f, Float.POSITIVE_INFINITY, 1.0),
+                range("-17 <= x < 0", -17f, 0f, 1.6),
+                range("-91.86 <= x < -17", -91.85678f, -17f, 1.5),
+                range("results subnormal", -108.6603f, -91.85678f, 1.5)),
         GELU(ScalarActivations::gelu, Activations::gelu,
-                range("x >= 0", 0f, Float.POSITIVE_INFINITY),
-                range("-5 <= x < 0", -5f, 0f),
-                range("-13.1 <= x < -5", -13.1f, -5f),
-                range("x < -13.1 (results subnormal)", -14.2f, -13.1f));
+                range("x >= 0", 0f, Float.POSITIVE_INFINITY, 0.6),
+                range("-5 <= x < 0", -5f, 0f, 0.6),
+                range("-13.15 <= x < -5", -13.146247f, -5f, 0.6),
+                range("results subnormal", -14.356068f, -13.146247f, 0.6));
 
         private final DoubleUnaryOperator reference;
         private final Kernel kernel;
@@ -69,6 +69,14 @@ public final class ActivationAccuracy {
                 rowOfRange[i] = names.indexOf(ranges[i].name);
             }
             names.add("elsewhere");
+        }
+
+        /** The stated bound (ulp) of each row of {@link #rangeNames()}. */
+        public double[] maxUlps() {
+            double[] b = new double[names.size()];
+            for (int i = 0; i < ranges.length; i++) b[rowOfRange[i]] = ranges[i].maxUlp;
+            b[b.length - 1] = ELSEWHERE_MAX_ULP;
+            return b;
         }
 
         /** The reported ranges, then "elsewhere" (saturated or underflowed results, NaN inputs). */
@@ -93,16 +101,25 @@ public final class ActivationAccuracy {
         }
     }
 
+    /** ln(Float.MIN_NORMAL), ln(Float.MIN_VALUE / 2), ln(Float.MAX_VALUE): where e^x turns subnormal, 0, Inf. */
+    private static final float LN_MIN_NORMAL = -87.33654f;
+    private static final float LN_HALF_MIN_VALUE = -103.97208f;
+    private static final float LN_MAX = 88.72284f;
+
     @FunctionalInterface
     interface Kernel {
         void apply(Activations a, float[] x, int xOff, float[] y, int yOff, int n);
     }
 
-    record Range(String name, float lo, float hi) {}
+    /** Inputs in [lo, hi) (hi included when it is +Inf), and the stated bound on their error in ulp. */
+    record Range(String name, float lo, float hi, double maxUlp) {}
 
-    private static Range range(String name, float lo, float hi) {
-        return new Range(name, lo, hi);
+    private static Range range(String name, float lo, float hi, double maxUlp) {
+        return new Range(name, lo, hi, maxUlp);
     }
+
+    /** Inputs outside every named range give saturated, underflowed or NaN results: exact but for the last subnormal. */
+    public static final double ELSEWHERE_MAX_ULP = 1.0;
 
     /** Maximum errors over one range, with the input where each maximum occurred. */
     public static final class Stats {
@@ -161,18 +178,20 @@ public final class ActivationAccuracy {
         for (int i = 0; i < n; i++) into[f.rangeOf(x[i])].add(x[i], scratch[i], f.reference(x[i]));
     }
 
-    /** Markdown rows: function, range, samples, max ulp, max rel (normal results), max abs, worst x. */
+    /** Markdown rows: function, range, samples, bound, max ulp, max rel (normal results), max abs, worst x. */
     public static String table(Function f, Stats[] stats) {
         StringBuilder sb = new StringBuilder();
         List<String> names = f.rangeNames();
+        double[] bounds = f.maxUlps();
         for (int i = 0; i < stats.length; i++) {
             Stats s = stats[i];
             if (s.count == 0) continue;
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %s | %.3g | %s |%s%n",
-                    f.name().toLowerCase(Locale.ROOT), names.get(i), s.count, s.maxUlp,
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.3f | %s | %.3g | %s |%s%n",
+                    f.name().toLowerCase(Locale.ROOT), names.get(i), s.count, bounds[i], s.maxUlp,
                     s.maxRel == 0 ? "0" : String.format(Locale.ROOT, "%.3g", s.maxRel), s.maxAbs,
                     Float.isNaN(s.worstUlpX) ? "-" : Float.toString(s.worstUlpX),
-                    s.violations == 0 ? "" : " VIOLATIONS: " + s.violations + " (first at x = " + s.firstViolationX + ")"));
+                    (s.violations == 0 ? "" : " NaN/Inf VIOLATIONS: " + s.violations + " (first at x = " + s.firstViolationX + ")")
+                            + (s.maxUlp <= bounds[i] ? "" : " ABOVE THE BOUND")));
         }
         return sb.toString();
     }

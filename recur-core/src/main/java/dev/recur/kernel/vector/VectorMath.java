@@ -112,8 +112,8 @@ public final class VectorMath {
         p = p.fma(r, r.broadcast(E3));
         p = p.fma(r, r.broadcast(E2));
         p = p.fma(r, r.broadcast(1f));
-        p = p.fma(r, r.broadcast(1f));
-        if (m != null) p = p.mul(m);
+        // e^r = 1 + r p; with a multiplier, m e^r = m + r (p m), so that m costs no extra rounding.
+        p = m == null ? p.fma(r, r.broadcast(1f)) : p.mul(m).fma(r, m);
         // 2^k = 2^k1 * 2^k2, both factors normal for k in [-217, 185]; the last product rounds once.
         IntVector ki = t.reinterpretAsInts().sub(SHIFTER_BITS);
         IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
