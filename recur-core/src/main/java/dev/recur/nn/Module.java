@@ -123,6 +123,45 @@ public abstract class Module {
         for (Map.Entry<String, Tensor> e : mine.entrySet()) e.getValue().copyFrom(state.get(e.getKey()));
     }
 
+    /**
+     * The generator states of this module and its descendants that are {@link Stochastic}, by
+     * dotted module path ({@code ""} for this module itself), for checkpoints.
+     */
+    public final Map<String, long[]> rngStates() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        forEachStochastic("", (path, s) -> out.put(path, s.rngState()));
+        return out;
+    }
+
+    /**
+     * Restores generator states saved by {@link #rngStates()}; every stochastic module must have
+     * an entry and every entry a stochastic module. {@code source} names the checkpoint.
+     */
+    public final void loadRngStates(Map<String, long[]> states, String source) {
+        Map<String, Stochastic> mine = new LinkedHashMap<>();
+        forEachStochastic("", mine::put);
+        if (!mine.keySet().equals(states.keySet())) {
+            TreeSet<String> missing = new TreeSet<>(mine.keySet()), unexpected = new TreeSet<>(states.keySet());
+            missing.removeAll(states.keySet());
+            unexpected.removeAll(mine.keySet());
+            throw new StateDictException(source + ": random generator states do not match the model: missing "
+                    + missing + ", unexpected " + unexpected);
+        }
+        for (Map.Entry<String, Stochastic> e : mine.entrySet()) {
+            long[] st = states.get(e.getKey());
+            try {
+                e.getValue().restoreRngState(st);
+            } catch (IllegalArgumentException ex) {
+                throw new StateDictException(source + ": random generator state of '" + e.getKey() + "' is invalid: " + ex.getMessage());
+            }
+        }
+    }
+
+    private void forEachStochastic(String path, java.util.function.BiConsumer<String, Stochastic> visitor) {
+        if (this instanceof Stochastic s) visitor.accept(path, s);
+        children.forEach((n, c) -> c.forEachStochastic(path.isEmpty() ? n : path + "." + n, visitor));
+    }
+
     /** Switches this module and its descendants to training (dropout on) or evaluation mode. */
     public Module train(boolean on) {
         training = on;
