@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two loop shapes of the elementwise kernels. Every iteration runs under a mask (all lanes but
+ * The loop shapes of the elementwise kernels. Every iteration runs under a mask (all lanes but
  * in the tail), so the function is applied at a single call site: it is inlined once, within the
  * compiler's node budget (see {@link VectorMath}), and the tail gets exactly the same math.
  * Each kernel passes a constant lambda; once this small method is inlined into the kernel the call
@@ -20,6 +20,11 @@ final class VectorLoops {
     }
 
     @FunctionalInterface
+    interface Binary {
+        FloatVector apply(FloatVector a, FloatVector b);
+    }
+
+    @FunctionalInterface
     interface Update {
         FloatVector apply(FloatVector x, FloatVector dy, FloatVector dx);
     }
@@ -31,6 +36,14 @@ final class VectorLoops {
         for (int i = 0; i < n; i += S.length()) {
             VectorMask<Float> m = S.indexInRange(i, n);
             f.apply(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    /** y[i] = f(a[i], b[i]); y may alias a or b. */
+    static void map2(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n, Binary f) {
+        for (int i = 0; i < n; i += S.length()) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            f.apply(FloatVector.fromArray(S, a, aOff + i, m), FloatVector.fromArray(S, b, bOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 

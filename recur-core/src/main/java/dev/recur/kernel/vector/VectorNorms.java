@@ -44,7 +44,7 @@ public final class VectorNorms implements Norms {
             if (dgamma != null) {
                 VectorLoops.update(x, xi, dy, di, dgamma, 0, cols, (v, d, acc) -> d.fma(v.sub(mu).mul(rs), acc));
             }
-            if (dbeta != null) VectorLoops.update(dy, di, dy, di, dbeta, 0, cols, (d, same, acc) -> acc.add(d));
+            if (dbeta != null) VectorLoops.map2(dy, di, dbeta, 0, dbeta, 0, cols, FloatVector::add);
             if (dx == null) continue;
             // With g = dy gamma and h = (x - mu) rs: dx += rs (g - sum(g)/n - h sum(g h)/n)
             //   = g rs - (a + (x - mu) c), a = rs sum(g)/n, c = rs^3 sum(g (x - mu))/n.

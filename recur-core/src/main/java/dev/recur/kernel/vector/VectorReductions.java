@@ -41,7 +41,7 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        VectorLoops.update(x, xOff, x, xOff, y, yOff, n, (v, same, acc) -> v.fma(v.broadcast(alpha), acc));
+        VectorLoops.map2(x, xOff, y, yOff, y, yOff, n, (v, acc) -> v.fma(v.broadcast(alpha), acc));
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class VectorReductions implements Reductions {
 
     @Override
     public void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
-        VectorLoops.update(a, aOff, b, bOff, y, yOff, n, (u, v, unused) -> u.mul(v));
+        VectorLoops.map2(a, aOff, b, bOff, y, yOff, n, FloatVector::mul);
     }
 
     @Override
