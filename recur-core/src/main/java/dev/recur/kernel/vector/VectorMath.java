@@ -147,6 +147,8 @@ public final class VectorMath {
      * SiLU x * sigmoid(x) = x q + x c for the compensated sigmoid q + c of {@link #sigmoid}, rounded
      * once (FMA). Where e^x would be subnormal (x below -87), 1 + e^x is 1 and SiLU is x e^x: those
      * lanes ask the one exponential for {@link #mulExp x e^x} itself, exact to the last subnormal bit.
+     * The compensated division is written out here as in {@link #sigmoid} rather than shared through
+     * a helper: a helper entered after the exponential's ~10000 nodes could meet the inlining cutoff.
      */
     public static FloatVector silu(FloatVector x) {
         VectorMask<Float> tail = x.lt(SUBNORMAL_EXP_ARG);

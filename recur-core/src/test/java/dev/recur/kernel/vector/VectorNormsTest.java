@@ -90,6 +90,21 @@ class VectorNormsTest {
     }
 
     @Test
+    void forwardInPlaceMatches() {
+        Rng rng = new Rng(13);
+        int rows = 3, cols = 37;
+        float[] x = gaussian(rng, rows * cols, 0.5, 1.5), gamma = gaussian(rng, cols, 1, 0.2), beta = gaussian(rng, cols, 0, 1);
+        float[] expected = new float[rows * cols], inPlace = x.clone(), stats = new float[rows], rstd = new float[rows];
+        VECTOR.layerNorm(x, 0, gamma, beta, expected, 0, stats, rstd, rows, cols, 1e-5f);
+        VECTOR.layerNorm(inPlace, 0, gamma, beta, inPlace, 0, stats, rstd, rows, cols, 1e-5f);
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(inPlace));
+        VECTOR.rmsNorm(x, 0, gamma, expected, 0, rstd, rows, cols, 1e-6f);
+        inPlace = x.clone();
+        VECTOR.rmsNorm(inPlace, 0, gamma, inPlace, 0, rstd, rows, cols, 1e-6f);
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(inPlace));
+    }
+
+    @Test
     void backwardWithoutInputGradientOnlyUpdatesParameters() {
         float[] x = {1f, 2f, 3f, 4f}, gamma = {1f, 1f, 1f, 1f}, dy = {1f, -1f, 0.5f, 2f};
         float[] mean = new float[1], rstd = new float[1], y = new float[4];
