@@ -26,9 +26,9 @@ class VectorActivationsTest {
         EXP(Activations::exp, 1.0),
         SIGMOID(Activations::sigmoid, 1.5),
         TANH(Activations::tanh, 1.5),
-        SOFTPLUS(Activations::softplus, 2.0),
-        LOG_SIGMOID(Activations::logSigmoid, 2.0),
-        SILU(Activations::silu, 1.6),
+        SOFTPLUS(Activations::softplus, 2.1),
+        LOG_SIGMOID(Activations::logSigmoid, 2.1),
+        SILU(Activations::silu, 1.7),
         GELU(Activations::gelu, 0.6),
         RELU(Activations::relu, 0);
 
