@@ -3,7 +3,7 @@ package dev.recur.kernel.vector;
 import dev.recur.kernel.Activations;
 import jdk.incubator.vector.VectorOperators;
 
-/** Activations on the Vector API: each one a loop over a {@link VectorMath} function. */
+/** Activations on the Vector API: each one masked loop over a {@link VectorMath} function ({@link VectorGelu} for GELU). */
 public final class VectorActivations implements Activations {
 
     @Override
