@@ -4,7 +4,7 @@ import dev.recur.kernel.Activations;
 
 /**
  * Activations computed in double and rounded once: within 0.5 ulp of float32 plus the double
- * functions' own error (~1e-16 relative; ~1e-11 for the normal CDF of GELU), the accuracy reference
+ * functions' own error (~1e-16 relative; ~1e-12 for the normal CDF of GELU), the accuracy reference
  * for the vector twins. At ±Inf the results are the mathematical limits (PyTorch gives NaN for
  * silu(-Inf) and gelu(-Inf), from -Inf * 0).
  */
