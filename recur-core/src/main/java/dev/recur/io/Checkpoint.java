@@ -4,6 +4,7 @@ import dev.recur.io.json.Json;
 import dev.recur.io.json.JsonValues;
 import dev.recur.io.safetensors.Safetensors;
 import dev.recur.io.safetensors.SafetensorsFile;
+import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Tensor;
 
 import java.io.InputStream;
@@ -16,7 +17,7 @@ import java.util.Map;
 /**
  * Everything needed to resume training, in one safetensors file written atomically: the model's
  * weights (tensors {@code model.<name>}), its JSON configuration, the optimizer's state (tensors
- * {@code optim.<name>}, settings as JSON) and the training state (JSON). The
+ * {@code optim.<name>}, scalars as JSON: {@link dev.recur.optim.Optimizer#stateDict()}) and the training state (JSON). The
  * {@code __metadata__} holds {@code format = "recur-checkpoint"}, {@code version}, and the JSON
  * documents {@code config}, {@code optimizer} and {@code training}. Random generator states are
  * 64-bit values that many JSON readers would round through a double, so they are stored as
@@ -35,6 +36,11 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
         modelConfig = RecurFormat.frozen(modelConfig, "model config");
         model = RecurFormat.frozen(model, "model weights");
         if (optimizer == null || training == null) throw new IllegalArgumentException("optimizer and training state are required");
+    }
+
+    /** A checkpoint of weights only: no optimizer state, training not started. */
+    public static Checkpoint weightsOnly(Map<String, Object> modelConfig, Map<String, Tensor> model) {
+        return new Checkpoint(modelConfig, model, new OptimizerState(Map.of(), Map.of()), TrainingState.start());
     }
 
     /** Writes the checkpoint atomically: a crash leaves the previous checkpoint intact. */
@@ -57,7 +63,7 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
     private Map<String, String> metadata() {
         Map<String, Object> docs = new LinkedHashMap<>();
         docs.put("config", modelConfig);
-        docs.put("optimizer", optimizer.settings());
+        docs.put("optimizer", optimizer.scalars());
         docs.put("training", trainingJson(training));
         return RecurFormat.metadata(FORMAT, VERSION, docs);
     }

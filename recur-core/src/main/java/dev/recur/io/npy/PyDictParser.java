@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Parses the Python dict literal of an npy header, the subset numpy writes and nothing more:
@@ -18,7 +17,7 @@ import java.util.Set;
 final class PyDictParser {
     record Header(String descr, boolean fortranOrder, int[] shape) {}
 
-    private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+    private static final List<String> KEYS = List.of("descr", "fortran_order", "shape");
 
     private final String s;
     private final String source;

@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The header of a safetensors file: an 8-byte little-endian length N, N bytes of UTF-8 JSON
@@ -33,7 +32,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
 
     static final String METADATA_KEY = "__metadata__";
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final Set<String> ENTRY_KEYS = Set.of("dtype", "shape", "data_offsets");
+    private static final List<String> ENTRY_KEYS = List.of("dtype", "shape", "data_offsets");
     private static final Comparator<String> UTF8_ORDER =
             (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
@@ -121,7 +120,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
                 throw new FormatException(source, where + ": \"shape\" dimension " + i + " is " + d + ", larger than " + Integer.MAX_VALUE);
             }
             shape[i] = (int) d;
-            numel = multiply(numel, d, where + ": shape " + shapeList + " has more elements than fit in 64 bits", source);
+            numel = multiply(numel, d, where + ": shape " + shapeText(shapeList) + " has more elements than fit in 64 bits", source);
         }
         List<?> offsets = list(m.get("data_offsets"), where + ": \"data_offsets\"", source);
         if (offsets.size() != 2) {
@@ -130,11 +129,11 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         long begin = nonNegative(offsets.get(0), where + ": data_offsets begin", source);
         long end = nonNegative(offsets.get(1), where + ": data_offsets end", source);
         if (end < begin) throw new FormatException(source, where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
-        long bytes = multiply(numel, dtype.byteSize(), where + ": shape " + shapeList + " of " + dtype
+        long bytes = multiply(numel, dtype.byteSize(), where + ": shape " + shapeText(shapeList) + " of " + dtype
                 + " needs more bytes than fit in 64 bits", source);
         if (end - begin != bytes) {
             throw new FormatException(source, where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
-                    + " bytes but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes);
+                    + " bytes but shape " + shapeText(shapeList) + " of " + dtype + " needs " + bytes);
         }
         return new TensorEntry(name, dtype, shape, begin, end);
     }
@@ -168,6 +167,13 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
             throw new FormatException(source, "data buffer has " + dataLength + " bytes but the tensors cover only " + covered
                     + " (trailing bytes or a header that lies about the tensors)");
         }
+    }
+
+    /** A shape for a message: a file may declare thousands of dimensions, the message shows a few. */
+    private static String shapeText(List<?> dims) {
+        int shown = Math.min(dims.size(), 8);
+        String head = dims.subList(0, shown).toString();
+        return shown == dims.size() ? head : head.substring(0, head.length() - 1) + ", ... (" + dims.size() + " dimensions)]";
     }
 
     private static List<?> list(Object v, String what, String source) {

@@ -13,8 +13,11 @@ import dev.recur.kernel.scalar.ScalarBackend;
  * so that the scalar path never loads Vector API classes.
  */
 public final class VectorBackend implements Backend {
-    // Placeholders delegate to the scalar twins until each vector kernel lands.
+    // Placeholder: gemm delegates to the scalar twin until the vector GEMM lands.
     private final ScalarBackend scalar = new ScalarBackend();
+    private final Activations activations = new VectorActivations();
+    private final Reductions reductions = new VectorReductions();
+    private final Norms norms = new VectorNorms();
 
     @Override
     public String name() {
@@ -28,16 +31,16 @@ public final class VectorBackend implements Backend {
 
     @Override
     public Activations activations() {
-        return scalar.activations();
+        return activations;
     }
 
     @Override
     public Reductions reductions() {
-        return scalar.reductions();
+        return reductions;
     }
 
     @Override
     public Norms norms() {
-        return scalar.norms();
+        return norms;
     }
 }

@@ -121,6 +121,8 @@ class SafetensorsValidationTest {
         rejects("{" + tensor("a", "F32", "[18446744073709551616]", 0, 4) + "}", 4, "must be an integer, found a number");
         rejects("{" + tensor("a", "F32", "[2147483647,2147483647,2147483647]", 0, 4) + "}", 4, "more elements than fit in 64 bits");
         rejects("{" + tensor("a", "F64", "[2147483647,2147483647,2]", 0, 4) + "}", 4, "needs more bytes than fit in 64 bits");
+        String manyOnes = "[" + "1,".repeat(999) + "2]";
+        rejects("{" + tensor("a", "F32", manyOnes, 0, 4) + "}", 4, "shape [1, 1, 1, 1, 1, 1, 1, 1, ... (1000 dimensions)] of F32 needs 8");
     }
 
     @Test
