@@ -285,21 +285,21 @@ public final class CausalAttention {
                       float[] gck, float[] gcv) {
             float[] dq = new float[L * dh], dkl = new float[n * dh], dvl = new float[n * dh];
             if (go != null && L > 0) {
-                float[] dout = new float[L * dh], dsum = new float[L];
-                for (int t = 0; t < L; t++) {
-                    System.arraycopy(go, row(t), dout, t * dh, dh);
-                    double acc = 0;
-                    for (int c = 0; c < dh; c++) acc += dout[t * dh + c] * out[t * dh + c];
-                    dsum[t] = (float) acc;
-                }
+                float[] dout = new float[L * dh];
+                for (int t = 0; t < L; t++) System.arraycopy(go, row(t), dout, t * dh, dh);
                 float[] s = new float[QUERY_BLOCK * n], dp = new float[QUERY_BLOCK * n];
                 for (int t0 = 0; t0 < L; t0 += QUERY_BLOCK) {
                     int t1 = Math.min(L, t0 + QUERY_BLOCK), lo = lo(t0), hi = P + t1, span = hi - lo, rows = t1 - t0;
                     probabilities(gemm, t0, t1, lo, hi, s, true);
                     gemm.sgemm(false, true, rows, span, dh, 1f, dout, t0 * dh, dh, vl, lo * dh, dh, 0f, dp, 0, span);
-                    for (int r = 0; r < rows; r++) { // dS = P (dP - rowsum(dO o O)); zero where P is
-                        float dr = dsum[t0 + r];
+                    // dS = P (dP - rowsum(P o dP)); zero where P is. The row sum is taken from the same
+                    // dP (not from dO o O, equal in exact arithmetic), so that a row with one key gets
+                    // dS = 0 exactly whatever rounding the GEMM uses.
+                    for (int r = 0; r < rows; r++) {
                         int o = r * span;
+                        double acc = 0;
+                        for (int c = 0; c < span; c++) acc += s[o + c] * dp[o + c];
+                        float dr = (float) acc;
                         for (int c = 0; c < span; c++) dp[o + c] = s[o + c] * (dp[o + c] - dr);
                     }
                     gemm.sgemm(false, false, rows, dh, span, p.scale, dp, 0, span, kl, lo * dh, dh, 1f, dq, t0 * dh, dh);
