@@ -29,6 +29,8 @@ public final class ByteSource implements AutoCloseable {
     /** Maps {@code path} read-only. The mapping may be used from any thread until {@link #close}. */
     public static ByteSource map(Path path) {
         if (Files.isDirectory(path)) throw new FileAccessException(path, "cannot read: is a directory");
+        // A pipe or device has no length to check a header against (and may never end).
+        if (Files.exists(path) && !Files.isRegularFile(path)) throw new FileAccessException(path, "cannot read: not a regular file");
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);

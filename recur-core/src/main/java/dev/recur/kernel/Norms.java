@@ -2,7 +2,8 @@ package dev.recur.kernel;
 
 /**
  * Row-wise normalisations over {@code rows} contiguous rows of {@code cols} floats, with the
- * per-row statistics saved for the backward pass. {@code gamma}/{@code beta} may be null (no affine).
+ * per-row statistics saved for the backward pass. {@code gamma}/{@code beta} may be null (no affine);
+ * in the forward kernels y may alias x. Backward kernels accumulate (+=) into non-null outputs.
  */
 public interface Norms {
     /** y = (x - mean) * rstd * gamma + beta; saves mean[r] and rstd[r]. */

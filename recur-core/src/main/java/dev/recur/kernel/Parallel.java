@@ -1,17 +1,25 @@
 package dev.recur.kernel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The compute pool, sized to the cores (or {@code -Drecur.threads=N}, or {@code RECUR_THREADS}).
  * Work is split into contiguous chunks whose boundaries depend only on the problem size and the
  * thread count, so that results are the same bits for the same seed and thread count.
+ *
+ * <p>The pool is built for many short calls (one recurrent step is a few microseconds of work):
+ * the caller runs chunk 0 itself and then claims any chunk no worker has started, so a call never
+ * waits for a worker that the OS has not scheduled (a busy machine); an idle worker spins for
+ * {@link #SPIN_NANOS} before parking, so that a call that follows soon is picked up in well under
+ * a microsecond instead of paying a wake-up. Who runs a chunk never changes its bounds, so the
+ * results stay the same bits.
  */
 public final class Parallel {
-    private static volatile int threads = initialThreads();
-    private static volatile ForkJoinPool pool = newPool(threads);
+    /** How long an idle worker polls for the next call before it parks. */
+    static final long SPIN_NANOS = 50_000;
+
+    private static volatile Pool pool = new Pool(initialThreads());
 
     private Parallel() {}
 
@@ -22,45 +30,39 @@ public final class Parallel {
     }
 
     public static int threads() {
-        return threads;
+        return pool.threads;
     }
 
     /** Sets the number of compute threads (at least 1); replaces the pool. */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
-        if (n == threads) return;
-        ForkJoinPool old = pool;
-        pool = newPool(n);
-        threads = n;
+        Pool old = pool;
+        if (n == old.threads) return;
+        pool = new Pool(n);
         old.shutdown();
     }
 
     /**
      * Runs {@code task} over {@code [0, n)} split into at most {@link #threads()} chunks of at least
-     * {@code minChunk} items; the calling thread runs the first chunk. Nested calls run inline.
+     * {@code minChunk} items; the calling thread runs the first chunk. A call made from inside a
+     * chunk, or while another thread's call holds the pool, runs its chunks one after another on
+     * the calling thread: the same chunks, so the same bits.
      */
     public static void forRange(int n, int minChunk, RangeTask task) {
-        int parts = chunks(n, minChunk);
-        if (parts <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+        Pool p = pool;
+        int parts = p.chunks(n, minChunk);
+        if (parts <= 1) {
             if (n > 0) task.run(0, n);
             return;
         }
-        ForkJoinPool p = pool;
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] forked = new ForkJoinTask[parts - 1];
-        for (int i = 1; i < parts; i++) {
-            int s = bound(n, parts, i), e = bound(n, parts, i + 1);
-            forked[i - 1] = p.submit(() -> task.run(s, e), null);
+        if (!p.tryRun(n, parts, task)) {
+            for (int i = 0; i < parts; i++) task.run(bound(n, parts, i), bound(n, parts, i + 1));
         }
-        task.run(0, bound(n, parts, 1));
-        for (ForkJoinTask<Void> f : forked) f.join();
     }
 
     /** How many chunks {@link #forRange} uses for {@code n} items. */
     public static int chunks(int n, int minChunk) {
-        if (n <= 0) return 0;
-        int byGrain = Math.max(1, n / Math.max(1, minChunk));
-        return Math.min(threads, byGrain);
+        return pool.chunks(n, minChunk);
     }
 
     /** Start of chunk {@code i} of {@code parts} over {@code [0, n)}. */
@@ -83,13 +85,158 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int n) {
-        // n - 1 workers: the caller always runs one chunk itself.
-        return new ForkJoinPool(Math.max(1, n - 1), pool -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setDaemon(true);
-            t.setName("recur-compute-" + t.getPoolIndex());
-            return t;
-        }, null, false);
+    /** One call's chunks; immutable apart from its counters, so workers read it race-free. */
+    private static final class Job {
+        final RangeTask task;
+        final int n, parts;
+        /** The next chunk nobody has claimed (chunk 0 is the caller's). */
+        final AtomicInteger next = new AtomicInteger(1);
+        /** Chunks other than 0 that have not finished. */
+        final AtomicInteger pending;
+        volatile Throwable failure;
+        volatile Thread waiter;
+
+        Job(RangeTask task, int n, int parts) {
+            this.task = task;
+            this.n = n;
+            this.parts = parts;
+            this.pending = new AtomicInteger(Math.max(0, parts - 1));
+        }
+
+        void runChunk(int i) {
+            task.run(bound(n, parts, i), bound(n, parts, i + 1));
+        }
+
+        /** Claims and runs chunks until none is left; a failure is recorded for the caller. */
+        void help() {
+            if (next.get() >= parts) return; // nothing left (or the idle job): no counter traffic
+            for (int i; (i = next.getAndIncrement()) < parts; ) {
+                try {
+                    runChunk(i);
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                }
+                if (pending.decrementAndGet() == 0) {
+                    Thread w = waiter;
+                    if (w != null) LockSupport.unpark(w);
+                }
+            }
+        }
+    }
+
+    /** {@code threads - 1} workers; the caller is the remaining thread. One call at a time. */
+    private static final class Pool {
+        /** Published after each call so that the pool does not keep the last task's data reachable. */
+        private static final Job IDLE = new Job((s, e) -> { }, 0, 0);
+
+        final int threads;
+        private final Worker[] workers;
+        private final AtomicInteger busy = new AtomicInteger();
+        private volatile Job job = IDLE;
+        private volatile boolean stopped;
+
+        Pool(int threads) {
+            this.threads = threads;
+            this.workers = new Worker[threads - 1];
+            for (int w = 0; w < workers.length; w++) {
+                workers[w] = new Worker(this, w);
+                workers[w].start();
+            }
+        }
+
+        int chunks(int n, int minChunk) {
+            if (n <= 0) return 0;
+            int byGrain = Math.max(1, n / Math.max(1, minChunk));
+            return Math.min(threads, byGrain);
+        }
+
+        /** Runs the call on the pool; false (nothing run) when called from a worker or the pool is in use. */
+        boolean tryRun(int n, int parts, RangeTask task) {
+            if (Thread.currentThread() instanceof Worker || !busy.compareAndSet(0, 1)) return false;
+            try {
+                Job j = new Job(task, n, parts);
+                job = j;
+                for (int w = 0; w < parts - 1; w++) workers[w].wake();
+                Throwable own = null;
+                try {
+                    j.runChunk(0);
+                } catch (Throwable t) {
+                    own = t;
+                }
+                j.help();
+                await(j);
+                job = IDLE;
+                Throwable failure = own != null ? own : j.failure;
+                if (own != null && j.failure != null) own.addSuppressed(j.failure);
+                if (failure instanceof RuntimeException e) throw e;
+                if (failure instanceof Error e) throw e;
+                if (failure != null) throw new IllegalStateException("compute task failed", failure);
+                return true;
+            } finally {
+                busy.set(0);
+            }
+        }
+
+        private static void await(Job j) {
+            long deadline = 0;
+            while (j.pending.get() != 0) {
+                if (deadline == 0) deadline = System.nanoTime() + SPIN_NANOS;
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    j.waiter = Thread.currentThread();
+                    if (j.pending.get() != 0) LockSupport.park(j);
+                }
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Pool pool;
+        private volatile boolean parked;
+
+        Worker(Pool pool, int index) {
+            super("recur-compute-" + (index + 1));
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        void wake() {
+            if (parked) LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            Job last = null;
+            while (true) {
+                Job j = next(last);
+                if (j == null) return;
+                last = j;
+                j.help();
+            }
+        }
+
+        /** Polls for a job other than {@code last}, then parks; null once the pool is shut down. */
+        private Job next(Job last) {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (true) {
+                Job j = pool.job;
+                if (pool.stopped) return null;
+                if (j != last) return j;
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (pool.job == last && !pool.stopped) LockSupport.park(this);
+                parked = false;
+                Thread.interrupted(); // an interrupt must not turn parking into spinning
+            }
+        }
     }
 }

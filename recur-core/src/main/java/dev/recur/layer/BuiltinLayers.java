@@ -9,6 +9,8 @@ final class BuiltinLayers {
 
     static void registerAll() {
         // Families register here as they land, e.g. dev.recur.rnn.ClassicLayers.register();
+        dev.recur.ssm.SsmLayers.register();
+        dev.recur.attention.AttentionLayers.register();
         dev.recur.linear.LinearLayers.register();
     }
 }

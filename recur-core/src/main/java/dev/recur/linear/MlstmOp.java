@@ -100,13 +100,16 @@ final class MlstmOp {
                 geo.forEach((b, h) -> {
                     int len = geo.length(lengths, b), bh = b * H + h;
                     Trace tr = traces[bh];
-                    float[] lam = new float[area], last = new float[area];
+                    float[] lam = new float[area];
                     if (dC != null) joinState(dC.data(), dC.offset() + bh * dk * dv, null, 0, dk, dv, lam);
                     if (dN != null) for (int i = 0; i < dk; i++) lam[i * dv1 + dv] = dN.data()[dN.offset() + bh * dk + i];
-                    joinState(lastC.data(), bh * dk * dv, lastN.data(), bh * dk, dk, dv, last);
-                    float dm = (dM == null ? 0f : dM.data()[dM.offset() + bh]) - Blas.dot(lam, 0, last, 0, area);
+                    float dm = dM == null ? 0f : dM.data()[dM.offset() + bh];
                     Seq gr = Seq.zeros(len, dk, dv);
+                    // An empty sequence returns its initial state: every gradient passes through unchanged.
                     if (len > 0) {
+                        float[] last = new float[area], first = new float[area];
+                        joinState(lastC.data(), bh * dk * dv, lastN.data(), bh * dk, dk, dv, last);
+                        dm -= Blas.dot(lam, 0, last, 0, area);
                         Seq s = seqs[bh];
                         float[] dh = new float[len * dv];
                         if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dh);
@@ -116,15 +119,14 @@ final class MlstmOp {
                             MlstmRecurrence.backward(s, dh, lam, tr, form.chunk(), gr);
                         }
                         dm = stabiliserPath(s, tr, dm, gr);
+                        if (cv != null) joinState(cv, nv, bh, dk, dv, first);
+                        dm += Blas.dot(lam, 0, first, 0, area);
                         float[][] parts = {gr.q(), gr.k(), gr.v(), gr.ig(), gr.lf()};
                         int[] widths = {dk, dk, dv, 1, 1};
                         for (int i = 0; i < parts.length; i++) {
                             if (dIn[i] != null) geo.scatterAdd(parts[i], dIn[i].data(), dIn[i].offset(), widths[i], b, h, len);
                         }
                     }
-                    float[] first = new float[area];
-                    if (cv != null) joinState(cv, nv, bh, dk, dv, first);
-                    dm += Blas.dot(lam, 0, first, 0, area);
                     if (dC0 != null || dN0 != null) {
                         float[] gc = new float[dk * dv], gn = new float[dk];
                         splitState(lam, dk, dv, gc, 0, gn, 0);

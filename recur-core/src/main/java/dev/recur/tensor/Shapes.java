@@ -7,9 +7,14 @@ public final class Shapes {
     private Shapes() {}
 
     public static int numel(int... shape) {
-        long n = 1;
+        boolean empty = false; // (2^31-1, 2^31-1, 0) is empty, not too large
         for (int d : shape) {
             if (d < 0) throw new ShapeException("negative dimension in shape " + toString(shape));
+            empty |= d == 0;
+        }
+        if (empty) return 0;
+        long n = 1;
+        for (int d : shape) {
             n *= d;
             if (n > Integer.MAX_VALUE - 8) throw new ShapeException("shape " + toString(shape) + " has more than 2^31 elements");
         }

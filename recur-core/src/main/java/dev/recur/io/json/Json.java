@@ -68,6 +68,13 @@ public final class Json {
         return sb.append('\n').toString();
     }
 
+    /** The value's type and, for scalars, the value itself (strings quoted and shortened), for messages. */
+    public static String describe(Object v) {
+        if (v instanceof String s) return "a string " + FormatException.quote(s);
+        if (v instanceof Number || v instanceof Boolean) return typeName(v) + " " + v;
+        return typeName(v);
+    }
+
     public static String typeName(Object v) {
         if (v == null) return "null";
         if (v instanceof Map) return "an object";
@@ -89,6 +96,8 @@ public final class Json {
             double d = ((Number) v).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
                 sb.append("null"); // JSON has no NaN/Infinity
+            } else if (d == 0 && Double.doubleToRawLongBits(d) != 0) {
+                sb.append("-0.0");
             } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 sb.append((long) d).append(".0");
             } else {
@@ -233,7 +242,7 @@ public final class Json {
                 expect(':');
                 skipWs();
                 Object v = value(depth + 1);
-                if (m.containsKey(key)) throw error("duplicate key \"" + key + "\"");
+                if (m.containsKey(key)) throw error("duplicate key " + FormatException.quote(key));
                 m.put(key, v);
                 skipWs();
                 if (pos >= s.length()) throw error("unterminated object");
@@ -279,7 +288,7 @@ public final class Json {
             while (true) {
                 if (pos >= s.length()) throw error("unterminated string");
                 char c = s.charAt(pos++);
-                if (c == '"') return sb.toString();
+                if (c == '"') return wellFormed(sb);
                 if (c < 0x20) {
                     pos--;
                     throw error("control character in string");
@@ -303,7 +312,7 @@ public final class Json {
                         if (pos + 4 > s.length()) throw error("truncated \\u escape");
                         int cp = 0;
                         for (int i = 0; i < 4; i++) {
-                            int d = Character.digit(s.charAt(pos++), 16);
+                            int d = hexDigit(s.charAt(pos++));
                             if (d < 0) throw error("bad hex digit in \\u escape");
                             cp = cp * 16 + d;
                         }
@@ -312,6 +321,27 @@ public final class Json {
                     default -> throw error("invalid escape \\" + printable(e));
                 }
             }
+        }
+
+        /** Only ASCII hex digits ({@link Character#digit} would also take other scripts' digits). */
+        private static int hexDigit(char c) {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
+        }
+
+        /** A \\u escape may produce half of a surrogate pair; alone it is no character (and has no UTF-8). */
+        private String wellFormed(StringBuilder sb) {
+            for (int i = 0; i < sb.length(); i++) {
+                char c = sb.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < sb.length() && Character.isLowSurrogate(sb.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw error("unpaired UTF-16 surrogate \\u" + Integer.toHexString(c) + " in a string");
+                }
+            }
+            return sb.toString();
         }
 
         Object number() {
@@ -346,10 +376,15 @@ public final class Json {
                 try {
                     return Long.parseLong(t);
                 } catch (NumberFormatException overflow) {
-                    return Double.parseDouble(t);
+                    // beyond 64 bits: kept as the nearest double, like most JSON readers
                 }
             }
-            return Double.parseDouble(t);
+            double d = Double.parseDouble(t);
+            if (Double.isInfinite(d)) {
+                pos = start;
+                throw error("number " + (t.length() > 40 ? t.substring(0, 40) + "..." : t) + " is out of the range of a double");
+            }
+            return d;
         }
     }
 }

@@ -39,7 +39,7 @@ public final class JsonValues {
     public static long integer(Object v, String source, String what) {
         if (v instanceof Long l) return l;
         if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) return d.longValue();
-        throw new FormatException(source, what + ": expected an integer, found " + Json.typeName(v) + (v == null ? "" : " " + v));
+        throw new FormatException(source, what + ": expected an integer, found " + Json.describe(v));
     }
 
     public static double number(Map<String, Object> m, String key, String source) {

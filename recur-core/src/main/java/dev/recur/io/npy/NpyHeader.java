@@ -73,18 +73,26 @@ public record NpyHeader(int major, DType dtype, int[] shape, long dataStart) {
                 ? file.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8) & 0xffffL
                 : file.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8) & 0xffffffffL;
         if (hlen > size - prefix) {
-            throw new FormatException(source, "header length " + hlen + " exceeds the " + (size - prefix) + " bytes that follow it (truncated file?)");
+            throw new FormatException(source, "header length " + hlen + " exceeds the " + (size - prefix)
+                    + " bytes that follow it (truncated file?)");
         }
-        if (hlen > MAX_HEADER_BYTES) throw new FormatException(source, "header length " + hlen + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+        if (hlen > MAX_HEADER_BYTES) {
+            throw new FormatException(source, "header length " + hlen + " exceeds the limit of "
+                    + MAX_HEADER_BYTES + " bytes");
+        }
         String text = decode(file.asSlice(prefix, hlen).toArray(ValueLayout.JAVA_BYTE), major, source);
         PyDictParser.Header h = new PyDictParser(text, source).parse();
 
         DType dtype = DESCR.get(normalize(h.descr()));
         if (dtype == null) throw new FormatException(source, unsupportedDescr(h.descr()));
         int[] shape = h.shape();
-        if (shape.length > MAX_RANK) throw new FormatException(source, "shape has " + shape.length + " dimensions, more than numpy's " + MAX_RANK);
+        if (shape.length > MAX_RANK) {
+            throw new FormatException(source, "shape has " + shape.length + " dimensions, more than numpy's "
+                    + MAX_RANK);
+        }
         if (h.fortranOrder() && shape.length > 1) {
-            throw new FormatException(source, "Fortran-order (column-major) arrays are not supported; save np.ascontiguousarray(a) instead");
+            throw new FormatException(source,
+                    "Fortran-order (column-major) arrays are not supported; save np.ascontiguousarray(a) instead");
         }
         long numel = 1;
         try {
@@ -114,9 +122,11 @@ public record NpyHeader(int major, DType dtype, int[] shape, long dataStart) {
 
     private static String unsupportedDescr(String descr) {
         if (descr.startsWith(">") && descr.length() > 2 && descr.charAt(2) != '1') {
-            return "big-endian data ('" + descr + "') is not supported; save a.astype('<" + descr.substring(1) + "') instead";
+            return "big-endian data ('" + FormatException.printable(descr) + "') is not supported; save a.astype('<"
+                    + FormatException.printable(descr.substring(1)) + "') instead";
         }
-        return "unsupported dtype '" + descr + "' (supported: " + String.join(", ", DESCR.keySet().stream().sorted().toList()) + ")";
+        return "unsupported dtype " + FormatException.quote(descr) + " (supported: "
+                + String.join(", ", DESCR.keySet().stream().sorted().toList()) + ")";
     }
 
     /** Versions 1 and 2 are latin-1, version 3 is UTF-8. */

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Parses the Python dict literal of an npy header, the subset numpy writes and nothing more:
@@ -18,7 +17,7 @@ import java.util.Set;
 final class PyDictParser {
     record Header(String descr, boolean fortranOrder, int[] shape) {}
 
-    private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+    private static final List<String> KEYS = List.of("descr", "fortran_order", "shape");
 
     private final String s;
     private final String source;
@@ -33,11 +32,13 @@ final class PyDictParser {
         Map<String, Object> d = dict();
         skipWs();
         if (pos != s.length()) throw error("unexpected text after the header dict");
-        for (String k : KEYS) if (!d.containsKey(k)) throw new FormatException(source, "npy header has no '" + k + "' key");
+        for (String k : KEYS) if (!d.containsKey(k)) throw new FormatException(source, "npy header has no \"" + k + "\" key");
         if (!(d.get("descr") instanceof String descr)) {
-            throw new FormatException(source, "npy header 'descr' must be a type string such as '<f4' (structured dtypes are not supported)");
+            throw new FormatException(source,
+                    "npy header 'descr' must be a type string such as '<f4' (structured dtypes are not supported)");
         }
-        if (!(d.get("fortran_order") instanceof Boolean fortran)) throw new FormatException(source, "npy header 'fortran_order' must be True or False");
+        if (!(d.get("fortran_order") instanceof Boolean fortran)) throw new FormatException(source,
+                "npy header 'fortran_order' must be True or False");
         if (!(d.get("shape") instanceof int[] shape)) throw new FormatException(source, "npy header 'shape' must be a tuple of integers");
         return new Header(descr, fortran, shape);
     }
@@ -54,8 +55,9 @@ final class PyDictParser {
             }
             int keyAt = pos;
             String key = string();
-            if (!KEYS.contains(key)) throw errorAt(keyAt, "unexpected key '" + key + "' (an npy header has descr, fortran_order, shape)");
-            if (d.containsKey(key)) throw errorAt(keyAt, "duplicate key '" + key + "'");
+            if (!KEYS.contains(key)) throw errorAt(keyAt, "unexpected key " + FormatException.quote(key)
+                    + " (an npy header has descr, fortran_order, shape)");
+            if (d.containsKey(key)) throw errorAt(keyAt, "duplicate key " + FormatException.quote(key));
             skipWs();
             expect(':');
             skipWs();
@@ -127,7 +129,9 @@ final class PyDictParser {
         int start = pos;
         while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
         String digits = s.substring(start, pos);
-        if (digits.isEmpty()) throw error(peek() == '-' ? "negative dimension in the shape" : "expected a dimension (a non-negative integer)");
+        if (digits.isEmpty()) {
+            throw error(peek() == '-' ? "negative dimension in the shape" : "expected a dimension (a non-negative integer)");
+        }
         if (digits.length() > 1 && digits.charAt(0) == '0') throw errorAt(start, "dimension " + digits + " has a leading zero");
         if (pos < s.length() && s.charAt(pos) == 'L') pos++; // Python 2 long
         if (digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE) {

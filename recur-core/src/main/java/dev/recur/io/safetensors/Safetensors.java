@@ -107,10 +107,14 @@ public final class Safetensors {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) throw new FormatException(target, "cannot write null metadata");
             checkWellFormed(e.getKey(), "metadata key", target);
-            checkWellFormed(e.getValue(), "metadata value for \"" + e.getKey() + "\"", target);
+            checkWellFormed(e.getValue(), "metadata value for " + FormatException.quote(e.getKey()), target);
         }
         List<String> order = new ArrayList<>();
         byte[] header = SafetensorsHeader.encodeF32(shapes, metadata, order);
+        if (header.length > SafetensorsHeader.MAX_HEADER_BYTES) {
+            throw new FormatException(target, "the header would be " + header.length + " bytes, over the format's limit of "
+                    + SafetensorsHeader.MAX_HEADER_BYTES + " (too much metadata or too many tensors)");
+        }
         List<Tensor> data = new ArrayList<>(order.size());
         for (String name : order) data.add(tensors.get(name));
         return new Encoded(header, data);
@@ -123,7 +127,8 @@ public final class Safetensors {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new FormatException(target, what + " \"" + s + "\" contains an unpaired UTF-16 surrogate at index " + i);
+                throw new FormatException(target, what + " " + FormatException.quote(s)
+                        + " contains an unpaired UTF-16 surrogate at index " + i);
             }
         }
     }

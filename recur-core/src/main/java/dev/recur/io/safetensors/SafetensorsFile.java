@@ -63,7 +63,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
     public TensorEntry entry(String name) {
         TensorEntry e = byName.get(name);
-        if (e == null) throw new FormatException(source(), "no tensor named \"" + name + "\" (the file has " + byName.size() + " tensors)");
+        if (e == null) {
+            throw new FormatException(source(), "no tensor named " + FormatException.quote(name) + " (the file has "
+                    + byName.size() + " tensors)");
+        }
         return e;
     }
 
@@ -79,7 +82,8 @@ public final class SafetensorsFile implements AutoCloseable {
     public float[] floats(String name) {
         TensorEntry e = entry(name);
         if (!e.dtype().isFloating()) {
-            throw new FormatException(source(), "tensor \"" + name + "\" holds " + e.dtype() + " integers, expected a floating-point dtype");
+            throw new FormatException(source(), "tensor " + FormatException.quote(name) + " holds " + e.dtype()
+                    + " integers, expected a floating-point dtype");
         }
         float[] out = new float[arrayLength(e)];
         e.dtype().decodeFloats(bytes.bytes(), header.dataStart() + e.begin(), out, out.length);
@@ -95,12 +99,13 @@ public final class SafetensorsFile implements AutoCloseable {
     public long[] longs(String name) {
         TensorEntry e = entry(name);
         if (e.dtype().isFloating()) {
-            throw new FormatException(source(), "tensor \"" + name + "\" holds " + e.dtype() + " floating-point values, expected an integer dtype");
+            throw new FormatException(source(), "tensor " + FormatException.quote(name) + " holds " + e.dtype()
+                    + " floating-point values, expected an integer dtype");
         }
         long[] out = new long[arrayLength(e)];
         int tooBig = e.dtype().decodeLongs(bytes.bytes(), header.dataStart() + e.begin(), out, out.length);
         if (tooBig >= 0) {
-            throw new FormatException(source(), "tensor \"" + name + "\": U64 element " + tooBig + " is "
+            throw new FormatException(source(), "tensor " + FormatException.quote(name) + ": U64 element " + tooBig + " is "
                     + Long.toUnsignedString(out[tooBig]) + ", too large for a signed 64-bit integer");
         }
         return out;
@@ -116,7 +121,8 @@ public final class SafetensorsFile implements AutoCloseable {
     private int arrayLength(TensorEntry e) {
         long n = e.numel();
         if (n > MAX_ARRAY) {
-            throw new FormatException(source(), "tensor \"" + e.name() + "\" has " + n + " elements, more than a Java array holds");
+            throw new FormatException(source(), "tensor " + FormatException.quote(e.name()) + " has " + n
+                    + " elements, more than a Java array holds");
         }
         return (int) n;
     }

@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The header of a safetensors file: an 8-byte little-endian length N, N bytes of UTF-8 JSON
@@ -33,7 +32,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
 
     static final String METADATA_KEY = "__metadata__";
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final Set<String> ENTRY_KEYS = Set.of("dtype", "shape", "data_offsets");
+    private static final List<String> ENTRY_KEYS = List.of("dtype", "shape", "data_offsets");
     private static final Comparator<String> UTF8_ORDER =
             (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
@@ -82,20 +81,24 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
 
     private static void readMetadata(Object v, Map<String, String> out, String source) {
         if (v == null) return; // the official reader treats null as absent
-        if (!(v instanceof Map<?, ?> m)) throw new FormatException(source, "\"__metadata__\" must be an object of strings, found " + Json.typeName(v));
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new FormatException(source, "\"__metadata__\" must be an object of strings, found "
+                    + Json.typeName(v));
+        }
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw new FormatException(source, "\"__metadata__\" key \"" + e.getKey() + "\" must be a string, found " + Json.typeName(e.getValue()));
+                throw new FormatException(source, "\"__metadata__\" key " + FormatException.quote((String) e.getKey())
+                        + " must be a string, found " + Json.typeName(e.getValue()));
             }
             out.put((String) e.getKey(), s);
         }
     }
 
     private static TensorEntry readEntry(String name, Object v, String source) {
-        String where = "tensor \"" + name + "\"";
+        String where = "tensor " + FormatException.quote(name);
         if (!(v instanceof Map<?, ?> m)) throw new FormatException(source, where + ": expected an object, found " + Json.typeName(v));
         for (Object k : m.keySet()) {
-            if (!ENTRY_KEYS.contains(k)) throw new FormatException(source, where + ": unknown field \"" + k + "\"");
+            if (!ENTRY_KEYS.contains(k)) throw new FormatException(source, where + ": unknown field " + FormatException.quote((String) k));
         }
         for (String k : ENTRY_KEYS) {
             if (!m.containsKey(k)) throw new FormatException(source, where + ": missing \"" + k + "\"");
@@ -105,7 +108,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         }
         DType dtype = DType.fromSafetensorsName(dtypeName);
         if (dtype == null) {
-            throw new FormatException(source, where + ": unsupported dtype \"" + dtypeName + "\" (supported: "
+            throw new FormatException(source, where + ": unsupported dtype " + FormatException.quote(dtypeName) + " (supported: "
                     + Arrays.toString(DType.values()) + ")");
         }
         List<?> shapeList = list(m.get("shape"), where + ": \"shape\"", source);
@@ -117,7 +120,7 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
                 throw new FormatException(source, where + ": \"shape\" dimension " + i + " is " + d + ", larger than " + Integer.MAX_VALUE);
             }
             shape[i] = (int) d;
-            numel = multiply(numel, d, where + ": shape " + shapeList + " has more elements than fit in 64 bits", source);
+            numel = multiply(numel, d, where + ": shape " + shapeText(shapeList) + " has more elements than fit in 64 bits", source);
         }
         List<?> offsets = list(m.get("data_offsets"), where + ": \"data_offsets\"", source);
         if (offsets.size() != 2) {
@@ -126,10 +129,11 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         long begin = nonNegative(offsets.get(0), where + ": data_offsets begin", source);
         long end = nonNegative(offsets.get(1), where + ": data_offsets end", source);
         if (end < begin) throw new FormatException(source, where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
-        long bytes = multiply(numel, dtype.byteSize(), where + ": shape " + shapeList + " of " + dtype + " needs more bytes than fit in 64 bits", source);
+        long bytes = multiply(numel, dtype.byteSize(), where + ": shape " + shapeText(shapeList) + " of " + dtype
+                + " needs more bytes than fit in 64 bits", source);
         if (end - begin != bytes) {
             throw new FormatException(source, where + ": data_offsets [" + begin + ", " + end + "] span " + (end - begin)
-                    + " bytes but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + bytes);
+                    + " bytes but shape " + shapeText(shapeList) + " of " + dtype + " needs " + bytes);
         }
         return new TensorEntry(name, dtype, shape, begin, end);
     }
@@ -142,12 +146,15 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         TensorEntry previous = null;
         for (TensorEntry e : byOffset) {
             if (e.begin() < covered) {
-                throw new FormatException(source, "tensor \"" + e.name() + "\": data_offsets [" + e.begin() + ", " + e.end()
-                        + "] overlap tensor \"" + previous.name() + "\" [" + previous.begin() + ", " + previous.end() + "]");
+                throw new FormatException(source, "tensor " + FormatException.quote(e.name()) + ": data_offsets [" + e.begin() + ", "
+                        + e.end()
+                        + "] overlap tensor " + FormatException.quote(previous.name()) + " [" + previous.begin() + ", " + previous.end()
+                                + "]");
             }
             if (e.begin() > covered) {
-                throw new FormatException(source, "data bytes [" + covered + ", " + e.begin() + ") belong to no tensor (a hole before tensor \""
-                        + e.name() + "\"); the tensors must cover the data buffer contiguously");
+                throw new FormatException(source, "data bytes [" + covered + ", " + e.begin()
+                        + ") belong to no tensor (a hole before tensor "
+                        + FormatException.quote(e.name()) + "); the tensors must cover the data buffer contiguously");
             }
             covered = e.end();
             previous = e;
@@ -162,13 +169,20 @@ public record SafetensorsHeader(Map<String, String> metadata, List<TensorEntry> 
         }
     }
 
+    /** A shape for a message: a file may declare thousands of dimensions, the message shows a few. */
+    private static String shapeText(List<?> dims) {
+        int shown = Math.min(dims.size(), 8);
+        String head = dims.subList(0, shown).toString();
+        return shown == dims.size() ? head : head.substring(0, head.length() - 1) + ", ... (" + dims.size() + " dimensions)]";
+    }
+
     private static List<?> list(Object v, String what, String source) {
         if (v instanceof List<?> l) return l;
         throw new FormatException(source, what + " must be an array, found " + Json.typeName(v));
     }
 
     private static long nonNegative(Object v, String what, String source) {
-        if (!(v instanceof Long l)) throw new FormatException(source, what + " must be an integer, found " + Json.typeName(v) + " " + v);
+        if (!(v instanceof Long l)) throw new FormatException(source, what + " must be an integer, found " + Json.describe(v));
         if (l < 0) throw new FormatException(source, what + " is negative (" + l + ")");
         return l;
     }

@@ -5,7 +5,7 @@ import dev.recur.kernel.Backend;
 import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Norms;
 import dev.recur.kernel.Reductions;
-import dev.recur.kernel.scalar.ScalarBackend;
+import dev.recur.kernel.vector.gemm.VectorGemm;
 
 /**
  * Kernels on the Vector API ({@code jdk.incubator.vector}), species chosen once at the platform's
@@ -13,8 +13,10 @@ import dev.recur.kernel.scalar.ScalarBackend;
  * so that the scalar path never loads Vector API classes.
  */
 public final class VectorBackend implements Backend {
-    // Placeholders delegate to the scalar twins until each vector kernel lands.
-    private final ScalarBackend scalar = new ScalarBackend();
+    private final Gemm gemm = new VectorGemm();
+    private final Activations activations = new VectorActivations();
+    private final Reductions reductions = new VectorReductions();
+    private final Norms norms = new VectorNorms();
 
     @Override
     public String name() {
@@ -23,21 +25,21 @@ public final class VectorBackend implements Backend {
 
     @Override
     public Gemm gemm() {
-        return scalar.gemm();
+        return gemm;
     }
 
     @Override
     public Activations activations() {
-        return scalar.activations();
+        return activations;
     }
 
     @Override
     public Reductions reductions() {
-        return scalar.reductions();
+        return reductions;
     }
 
     @Override
     public Norms norms() {
-        return scalar.norms();
+        return norms;
     }
 }

@@ -40,4 +40,33 @@ class JsonTest {
         FormatException e = assertThrows(FormatException.class, () -> Json.parse(b, "h.json"));
         assertTrue(e.getMessage().contains("UTF-8"));
     }
+
+    @Test
+    void negativeZeroAndLargeNumbersRoundTrip() {
+        for (String text : new String[] {"[-0.0,0.0,1e300,-2.5e-300,18446744073709551616,9223372036854775807]"}) {
+            Object v = Json.parse(text, "n");
+            assertEquals(v, Json.parse(Json.write(v), "n"));
+        }
+        assertEquals("-0.0", Json.write(-0.0));
+    }
+
+    @Test
+    void rejectsWhatHasNoFaithfulValue() {
+        FormatException inf = assertThrows(FormatException.class, () -> Json.parse("[1e999]", "n.json"));
+        assertTrue(inf.getMessage().contains("number 1e999 is out of the range of a double"), inf.getMessage());
+        FormatException lone = assertThrows(FormatException.class, () -> Json.parse("\"a\\ud800b\"", "s.json"));
+        assertTrue(lone.getMessage().contains("unpaired UTF-16 surrogate \\ud800"), lone.getMessage());
+        assertEquals("\ud83d\ude00", Json.parse("\"\\ud83d\\ude00\"", "pair"));
+        // Character.digit would read these Arabic-Indic digits as hex.
+        assertThrows(FormatException.class, () -> Json.parse("\"\\u\u0660\u0660\u0664\u0661\"", "digits"));
+    }
+
+    @Test
+    void messagesQuoteFileTextOnOneLine() {
+        FormatException dup = assertThrows(FormatException.class, () -> Json.parse("{\"a\\nb\":1,\"a\\nb\":2}", "d.json"));
+        assertTrue(dup.getMessage().contains("duplicate key \"a\\u000ab\""), dup.getMessage());
+        assertEquals("a string \"x\\\"y\"", Json.describe("x\"y"));
+        assertEquals("a number 1.5", Json.describe(1.5));
+        assertEquals("\"" + "z".repeat(80) + "...(100 characters)\"", FormatException.quote("z".repeat(100)));
+    }
 }

@@ -99,17 +99,20 @@ class NpyTest {
         Path i8 = resource("fixtures/i8.npy");
         assertMessage(assertThrows(FormatException.class, () -> Npy.read(i8)), i8.toString(), "I64 integers, expected floating-point");
         Path f8 = resource("fixtures/f8.npy");
-        assertMessage(assertThrows(FormatException.class, () -> Npy.readLongs(f8)), f8.toString(), "F64 floating-point values, expected integers");
+        assertMessage(assertThrows(FormatException.class, () -> Npy.readLongs(f8)), f8.toString(),
+                "F64 floating-point values, expected integers");
     }
 
     @Test
     void rejectsWhatNumpyWroteButRecurDoesNotRead() {
         Path fortran = resource("fixtures/fortran.npy");
-        assertMessage(assertThrows(FormatException.class, () -> Npy.read(fortran)), fortran.toString(), "Fortran-order", "np.ascontiguousarray");
+        assertMessage(assertThrows(FormatException.class, () -> Npy.read(fortran)), fortran.toString(), "Fortran-order",
+                "np.ascontiguousarray");
         Path big = resource("fixtures/big_endian.npy");
         assertMessage(assertThrows(FormatException.class, () -> Npy.read(big)), big.toString(), "big-endian data ('>f4') is not supported");
         Path wide = resource("fixtures/f4_empty_wide.npy");
-        assertMessage(assertThrows(FormatException.class, () -> Npy.load(wide)), wide.toString(), "dimension 1000000000000 exceeds 2147483647");
+        assertMessage(assertThrows(FormatException.class, () -> Npy.load(wide)), wide.toString(),
+                "dimension 1000000000000 exceeds 2147483647");
         Path longDim = resource("fixtures/f4_empty_long.npy");
         assertMessage(assertThrows(FormatException.class, () -> Npy.load(longDim)), longDim.toString(), "dimension 1000000000000 exceeds");
     }

@@ -167,13 +167,19 @@ class SafetensorsTest {
         IoFixtures.assertMessage(e, missing.toString(), "no such file");
         FileAccessException d = assertThrows(FileAccessException.class, () -> Safetensors.read(dir));
         IoFixtures.assertMessage(d, dir.toString(), "is a directory");
+        Path device = Path.of("/dev/null");
+        if (Files.exists(device)) {
+            FileAccessException dev = assertThrows(FileAccessException.class, () -> Safetensors.read(device));
+            IoFixtures.assertMessage(dev, device.toString(), "not a regular file");
+        }
     }
 
     @Test
     void writtenFloatsKeepEveryBit() {
         float[] v = {Float.NaN, Float.intBitsToFloat(0x7fc12345), -0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
         Tensor back = Safetensors.read(Safetensors.toBytes(Map.of("v", Tensor.of(v, 6)), Map.of()), "v").get("v");
-        for (int i = 0; i < v.length; i++) assertEquals(Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(back.data()[i]), "element " + i);
+        for (int i = 0; i < v.length; i++) assertEquals(Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(back.data()[i]),
+                "element " + i);
     }
 
     static byte[] utf8(String s) {

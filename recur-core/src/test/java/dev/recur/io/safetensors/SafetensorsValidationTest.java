@@ -106,7 +106,8 @@ class SafetensorsValidationTest {
         rejects("{" + tensor("a", "F128", "[1]", 0, 16) + "}", 16, "tensor \"a\": unsupported dtype \"F128\"");
         rejects("{" + tensor("a", "f32", "[1]", 0, 4) + "}", 4, "unsupported dtype \"f32\"");
         rejects("{\"a\":{\"dtype\":\"F32\",\"shape\":3,\"data_offsets\":[0,4]}}", 4, "\"shape\" must be an array, found a number");
-        rejects("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", 4, "\"data_offsets\" must be [begin, end], found 1 numbers");
+        rejects("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", 4,
+                "\"data_offsets\" must be [begin, end], found 1 numbers");
         rejects("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":\"0-4\"}}", 4, "\"data_offsets\" must be an array");
     }
 
@@ -120,11 +121,14 @@ class SafetensorsValidationTest {
         rejects("{" + tensor("a", "F32", "[18446744073709551616]", 0, 4) + "}", 4, "must be an integer, found a number");
         rejects("{" + tensor("a", "F32", "[2147483647,2147483647,2147483647]", 0, 4) + "}", 4, "more elements than fit in 64 bits");
         rejects("{" + tensor("a", "F64", "[2147483647,2147483647,2]", 0, 4) + "}", 4, "needs more bytes than fit in 64 bits");
+        String manyOnes = "[" + "1,".repeat(999) + "2]";
+        rejects("{" + tensor("a", "F32", manyOnes, 0, 4) + "}", 4, "shape [1, 1, 1, 1, 1, 1, 1, 1, ... (1000 dimensions)] of F32 needs 8");
     }
 
     @Test
     void offsetsThatDisagreeWithShapeOrEachOther() {
-        rejects("{" + tensor("a", "F32", "[2]", 0, 4) + "}", 4, "tensor \"a\": data_offsets [0, 4] span 4 bytes but shape [2] of F32 needs 8");
+        rejects("{" + tensor("a", "F32", "[2]", 0, 4)
+                + "}", 4, "tensor \"a\": data_offsets [0, 4] span 4 bytes but shape [2] of F32 needs 8");
         rejects("{" + tensor("a", "BF16", "[2,2]", 0, 16) + "}", 16, "span 16 bytes but shape [2, 2] of BF16 needs 8");
         rejects("{" + tensor("a", "F32", "[1]", -4, 0) + "}", 0, "data_offsets begin is negative (-4)");
         rejects("{" + tensor("a", "F32", "[0]", 4, 0) + "}", 4, "data_offsets [4, 0] end before they begin");

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Recur's vector SGEMM (JMH, dev.recur.bench.gemm.GemmBench) beside NumPy/OpenBLAS on the same
+# shapes and thread counts, in one run: per round and shape, one side then the other (the order
+# flips every round), so that a neighbour's load drifts over both alike. Prints a Markdown table
+# of medians over rounds; the raw JSON lines are kept in the output directory.
+#
+# --clock cpu measures one thread per CPU-second of the calling thread instead (GemmCpuTimeRunner
+# against numpy_sgemm.py --clock cpu): on a machine shared with other work, wall time includes the
+# time the OS gave to others and thread CPU time does not.
+#
+#   recur-bench/scripts/gemm-vs-openblas.sh [--rounds 3] [--shapes 1024x1024x1024,...] [--threads 1,2]
+#                                           [--time-ms 1000] [--clock wall|cpu] [--out DIR] [--no-build]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/scripts/find-jdk.sh"
+
+rounds=3
+shapes="256x256x256,512x512x512,1024x1024x1024,2048x2048x2048,32x256x1024,1x256x1024"
+threads="1,2"
+time_ms=1000
+out=""
+build=1
+clock=wall
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --shapes) shapes="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --time-ms) time_ms="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --clock) clock="$2"; shift 2 ;;
+    *) echo "gemm-vs-openblas: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+out="${out:-$root/bench-out/gemm-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out"
+
+jar="$root/recur-bench/target/recur-bench.jar"
+if [ "$build" = 1 ]; then
+  echo "building recur-bench..." >&2
+  (cd "$root" && ./mvnw -B -q -ntp -DskipTests -pl recur-bench -am package) >&2
+fi
+
+case "$clock" in
+  wall) ;;
+  cpu) threads=1 ;;
+  *) echo "gemm-vs-openblas: --clock must be wall or cpu, found '$clock'" >&2; exit 2 ;;
+esac
+java_run() {
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$jar" "$@" \
+    2> >(grep -v '^WARNING' >&2) >> "$out/recur.jsonl"
+}
+recur() {
+  if [ "$clock" = cpu ]; then
+    java_run dev.recur.bench.gemm.GemmCpuTimeRunner --shapes "$1" --sample-ms "$((time_ms / 5))"
+  else
+    java_run dev.recur.bench.gemm.GemmBenchRunner --shapes "$1" --threads "$threads" --packed false,true \
+      --warmup 5 --iterations 5 --time-ms "$time_ms"
+  fi
+}
+openblas() {
+  /usr/bin/python3 "$root/recur-bench/peers/numpy_sgemm.py" --shapes "$1" --threads "$threads" --clock "$clock" \
+    --repeats 15 --min-time "$(awk "BEGIN { print $time_ms / 10000 }")" >> "$out/openblas.jsonl"
+}
+
+{
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cpus"
+  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "clock: $clock"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/context.txt" >&2
+for ((r = 1; r <= rounds; r++)); do
+  IFS=',' read -ra list <<< "$shapes"
+  for s in "${list[@]}"; do
+    echo "round $r/$rounds: $s" >&2
+    if (( r % 2 == 1 )); then recur "$s"; openblas "$s"; else openblas "$s"; recur "$s"; fi
+  done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/context.txt" >&2
+/usr/bin/python3 "$root/recur-bench/scripts/gemm_table.py" "$out/recur.jsonl" "$out/openblas.jsonl" | tee "$out/table.md"
+echo "raw results: $out" >&2

@@ -1,0 +1,90 @@
+package dev.recur.bench.modern;
+
+import dev.recur.autodiff.Backprop;
+import dev.recur.autodiff.GradMode;
+import dev.recur.autodiff.Var;
+import dev.recur.layer.LayerConfig;
+import dev.recur.layer.LayerRegistry;
+import dev.recur.layer.LayerState;
+import dev.recur.layer.SequenceLayer;
+import dev.recur.layer.StepOutput;
+import dev.recur.ops.Shape;
+import dev.recur.random.Rng;
+import dev.recur.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Mamba mixer ({@code mamba:H}, E = 2H, N = 16, conv 4) over {@code steps x batch} tokens:
+ * the sequence form (projections as GEMMs over all tokens, the chunked selective scan), the same
+ * with its backward pass, and the step form that decoding uses (one token at a time, conv cache
+ * and SSM state). Tokens per second = steps * batch / time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx4g"})
+public class MambaBench {
+    @Param({"2048"})
+    public int steps;
+
+    @Param({"4"})
+    public int batch;
+
+    @Param({"256"})
+    public int model;
+
+    private SequenceLayer layer;
+    private Tensor x, seed;
+
+    @Setup
+    public void setup() {
+        Rng rng = new Rng(11);
+        layer = LayerRegistry.create(new LayerConfig("mamba", model, model), rng.split());
+        x = Tensor.zeros(steps, batch, model);
+        rng.fillNormal(x.data(), 0, x.numel(), 0f, 1f);
+        seed = Tensor.zeros(steps, batch, model);
+        rng.fillNormal(seed.data(), 0, seed.numel(), 0f, 1f);
+    }
+
+    @Benchmark
+    public Tensor sequence() {
+        try (var off = GradMode.off()) {
+            return layer.forward(Var.constant(x)).output().value();
+        }
+    }
+
+    @Benchmark
+    public Tensor sequenceBackward() {
+        layer.zeroGrad();
+        Var in = Var.leaf(x);
+        Backprop.run(new Var[] {layer.forward(in).output()}, new Tensor[] {seed});
+        return in.grad();
+    }
+
+    @Benchmark
+    public LayerState step() {
+        try (var off = GradMode.off()) {
+            LayerState s = layer.zeroState(batch);
+            Var xs = Var.constant(x);
+            for (int t = 0; t < steps; t++) {
+                StepOutput o = layer.step(Shape.select(xs, 0, t), s);
+                s = o.state();
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.recur.kernel.vector.gemm;
+
+/**
+ * Cache blocking (the loops around the register tiles), sized for this project's reference CPU
+ * (AMD EPYC Zen 5: 48 KiB L1d and 1 MiB L2 per core, 32 MiB shared L3) and checked by measurement:
+ * <ul>
+ *   <li>a {@code kc}-deep run of one B panel (kc × {@link MicroKernels#NR}) is reused by every row
+ *       tile of a block, so it stays in L1/L2;</li>
+ *   <li>an A block of {@link #MC} rows × kc (192 KiB at most) stays in L2 while it meets every panel
+ *       of the B block;</li>
+ *   <li>a B block of kc × {@link #NC} columns (3 MiB at most) lives in L3.</li>
+ * </ul>
+ */
+final class Blocking {
+    /** Rows of the main register tile: 8 with AVX-512's 32 registers, 4 where there are 16. */
+    static final int MR = MicroKernels.L >= 16 ? 8 : 4;
+    static final int NR = MicroKernels.NR;
+    /** Largest k run per block; longer k is cut into equal runs (no thin last run). */
+    static final int KC = 256;
+    static final int MC = 24 * MR;
+    static final int NC = 64 * NR;
+
+    private Blocking() {}
+
+    /** The depth of each k run: {@code k} cut into the fewest runs of at most {@link #KC}, of near-equal depth. */
+    static int kc(int k) {
+        int runs = (k + KC - 1) / KC;
+        return (k + runs - 1) / runs;
+    }
+
+    /** Number of NR-wide panels covering {@code n} columns (the last one may be partial). */
+    static int panels(int n) {
+        return (n + NR - 1) / NR;
+    }
+}

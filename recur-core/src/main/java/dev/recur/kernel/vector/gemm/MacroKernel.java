@@ -1,0 +1,82 @@
+package dev.recur.kernel.vector.gemm;
+
+import static dev.recur.kernel.vector.gemm.Blocking.MR;
+import static dev.recur.kernel.vector.gemm.Blocking.NR;
+
+/**
+ * One block: {@code C[0:mc, 0:nc] (+)= A[0:mc, 0:kc] · B[0:kc, 0:nc]}, walked panel by panel
+ * (each kc × NR panel of B is reused by every row tile while it is hot) and, within a panel, in
+ * row tiles of MR rows followed by tiles of 4, 2 and 1 rows for the remainder. Full panels are
+ * taken in pairs so that one- and two-row tiles use the double-width kernels. The partial last
+ * panel is computed into a scratch tile and copied into C, since a kernel always writes NR columns.
+ */
+final class MacroKernel {
+    private MacroKernel() {}
+
+    static void run(int mc, int nc, int kc, ABlock a, Panels b, float[] c, int ci, int ldc,
+                    int mode, float beta, float[] tile) {
+        int full = nc / NR;
+        int t = 0;
+        for (; t + 1 < full; t += 2) {
+            pair(mc, kc, a, b.data(), b.panelStart(t), b.panelStart(t + 1), b.rowStride(), c, ci + t * NR, ldc, mode, beta);
+        }
+        if (t < full) column(mc, kc, a, b.data(), b.panelStart(t), b.rowStride(), c, ci + t * NR, ldc, mode, beta);
+        int edgeCols = nc - full * NR;
+        if (edgeCols > 0) edge(mc, kc, a, b.edge(), b.edgeBase(), c, ci + full * NR, ldc, edgeCols, mode, beta, tile);
+    }
+
+    /** Height of the next row tile when {@code left} rows remain: MR, then powers of two. */
+    static int tileRows(int left) {
+        return left >= MR ? MR : Integer.highestOneBit(left);
+    }
+
+    private static void pair(int mc, int kc, ABlock a, float[] b, int b0, int b1, int bs,
+                             float[] c, int ci, int ldc, int mode, float beta) {
+        for (int i = 0; i < mc; ) {
+            int h = tileRows(mc - i), ai = a.rowStart(i), cr = ci + i * ldc;
+            if (h == 2) {
+                MicroKernels.tile2x6(kc, a.data(), ai, a.rowStride(), a.colStride(), b, b0, b1, bs, c, cr, ldc, mode, beta);
+            } else if (h == 1) {
+                MicroKernels.tile1x6(kc, a.data(), ai, a.colStride(), b, b0, b1, bs, c, cr, mode, beta);
+            } else {
+                tile(h, kc, a.data(), ai, a.rowStride(), a.colStride(), b, b0, bs, c, cr, ldc, mode, beta);
+                tile(h, kc, a.data(), ai, a.rowStride(), a.colStride(), b, b1, bs, c, cr + NR, ldc, mode, beta);
+            }
+            i += h;
+        }
+    }
+
+    private static void column(int mc, int kc, ABlock a, float[] b, int bi, int bs,
+                               float[] c, int ci, int ldc, int mode, float beta) {
+        for (int i = 0; i < mc; ) {
+            int h = tileRows(mc - i);
+            tile(h, kc, a.data(), a.rowStart(i), a.rowStride(), a.colStride(), b, bi, bs, c, ci + i * ldc, ldc, mode, beta);
+            i += h;
+        }
+    }
+
+    /** The partial last panel: each row tile goes through {@code tile} (h × NR, row stride NR). */
+    private static void edge(int mc, int kc, ABlock a, float[] b, int bi, float[] c, int ci, int ldc, int cols,
+                             int mode, float beta, float[] tile) {
+        for (int i = 0; i < mc; ) {
+            int h = tileRows(mc - i), cr = ci + i * ldc;
+            if (mode != MicroKernels.ZERO) {
+                for (int r = 0; r < h; r++) System.arraycopy(c, cr + r * ldc, tile, r * NR, cols);
+            }
+            tile(h, kc, a.data(), a.rowStart(i), a.rowStride(), a.colStride(), b, bi, NR, tile, 0, NR, mode, beta);
+            for (int r = 0; r < h; r++) System.arraycopy(tile, r * NR, c, cr + r * ldc, cols);
+            i += h;
+        }
+    }
+
+    private static void tile(int h, int kc, float[] a, int ai, int rs, int cs, float[] b, int bi, int bs,
+                             float[] c, int ci, int ldc, int mode, float beta) {
+        switch (h) {
+            case 8 -> MicroKernels.tile8x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+            case 4 -> MicroKernels.tile4x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+            case 2 -> MicroKernels.tile2x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+            case 1 -> MicroKernels.tile1x3(kc, a, ai, cs, b, bi, bs, c, ci, mode, beta);
+            default -> throw new IllegalStateException("no register tile of " + h + " rows");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.recur.kernel.vector.gemm;
+
+import static dev.recur.kernel.vector.gemm.Blocking.MC;
+import static dev.recur.kernel.vector.gemm.Blocking.NC;
+import static dev.recur.kernel.vector.gemm.Blocking.NR;
+
+/**
+ * The operands of one product {@code C = alpha · op(A) · op(B) + beta · C} and the blocked loops
+ * that compute any rectangle of C: columns in blocks of NC, k in runs of {@link Blocking#kc},
+ * rows in blocks of MC, then {@link MacroKernel}. Every rectangle is computed the same way whatever
+ * its neighbours, so any split of C over threads gives the same bits.
+ *
+ * <p>Operand sources, cheapest first: A is read in place when it is row-major and alpha is 1
+ * (the kernels take its row stride), otherwise packed with alpha folded in. B is the caller's
+ * pre-packed panels when given; read in place when it is row-major and the product has few rows
+ * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; otherwise
+ * packed block by block.
+ */
+record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
+               float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedPanels packed,
+               float beta, float[] c, int cOff, int ldc) {
+
+    /** Up to this many rows, an unpacked row-major B is read in place. */
+    static final int DIRECT_B_MAX_ROWS = 64;
+
+    /** Up to this many rows, an unpacked row-major B is streamed by {@link RowSweep}. */
+    static final int SWEEP_MAX_ROWS = 2;
+
+    private boolean sweep() {
+        return packed == null && !transB && m <= SWEEP_MAX_ROWS;
+    }
+
+    private boolean directA() {
+        return !transA && alpha == 1f;
+    }
+
+    private boolean directB() {
+        return packed == null && !transB && m <= DIRECT_B_MAX_ROWS;
+    }
+
+    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C; {@code j0} is a multiple of NR. */
+    void compute(int i0, int i1, int j0, int j1, Workspace ws) {
+        if (sweep()) {
+            int ai = transA ? aOff + i0 : aOff + i0 * lda, rs = transA ? 1 : lda, cs = transA ? lda : 1;
+            RowSweep.run(i1 - i0, k, alpha, a, ai, rs, cs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, j0, j1, beta);
+            return;
+        }
+        int kc = Blocking.kc(k);
+        int firstMode = beta == 0f ? MicroKernels.ZERO : beta == 1f ? MicroKernels.LOAD : MicroKernels.SCALE;
+        int ncMax = packed != null || directB() ? j1 - j0 : NC;
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kc) {
+                int kcb = Math.min(kc, k - pc);
+                int mode = pc == 0 ? firstMode : MicroKernels.LOAD;
+                Panels bp = panels(jc, nc, pc, kcb, ws);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    ABlock ab = directA() ? Packing.directA(a, aOff, lda, ic, pc)
+                            : Packing.packA(transA, a, aOff, lda, ic, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
+                    MacroKernel.run(mc, nc, kcb, ab, bp, c, cOff + ic * ldc + jc, ldc, mode, beta, ws.tile);
+                }
+            }
+        }
+    }
+
+    /** Columns {@code [jc, jc+nc)} and k run {@code [pc, pc+kc)} of op(B) as panels. */
+    private Panels panels(int jc, int nc, int pc, int kc, Workspace ws) {
+        int full = nc / NR;
+        if (packed != null) {
+            int stride = packed.panelStride(), base = (jc / NR) * stride + pc * NR;
+            return new Panels(packed.data(), base, NR, stride, packed.data(), base + full * stride);
+        }
+        if (directB()) {
+            float[] edge = null;
+            if (full * NR < nc) {
+                edge = ws.edge(kc * NR);
+                Packing.packB(false, b, bOff, ldb, pc, kc, jc + full * NR, nc - full * NR, edge, 0);
+            }
+            return new Panels(b, bOff + pc * ldb + jc, ldb, NR, edge, 0);
+        }
+        float[] buf = ws.b(kc * Blocking.panels(nc) * NR);
+        Packing.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf, 0);
+        return new Panels(buf, 0, NR, kc * NR, buf, full * kc * NR);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.recur.kernel.vector.gemm;
+
+import dev.recur.kernel.Gemm;
+import dev.recur.kernel.Parallel;
+
+import static dev.recur.kernel.vector.gemm.Blocking.MR;
+import static dev.recur.kernel.vector.gemm.Blocking.NR;
+
+/**
+ * SGEMM on the Vector API: register tiles ({@link MicroKernels}) inside cache blocks
+ * ({@link Product}, {@link MacroKernel}), with C split over threads by whole panels of columns
+ * (or whole row tiles when C is narrow). The accumulation order is the one {@link Gemm} fixes, so
+ * the result has the bits of {@link dev.recur.kernel.scalar.ScalarGemm} for any thread count.
+ */
+public final class VectorGemm implements Gemm {
+    /**
+     * Multiply-adds below which a product stays on the calling thread: about a microsecond of work,
+     * the cost of handing a part to a waiting worker.
+     */
+    static final long MIN_FMAS_PER_PART = 1L << 17;
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        Gemm.checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        run(new Product(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc));
+    }
+
+    @Override
+    public PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        if (k < 0 || n < 0) throw new IllegalArgumentException("packB: dimensions must be >= 0, found k=" + k + " n=" + n);
+        Gemm.checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        long size = (long) Blocking.panels(n) * NR * k;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("packB: a " + k + "x" + n + " matrix is too large to pack into one array");
+        }
+        float[] data = new float[(int) size];
+        Packing.packB(transB, b, bOff, ldb, 0, k, 0, n, data, 0);
+        return new PackedPanels(k, n, data);
+    }
+
+    @Override
+    public void sgemm(boolean transA, int m, float alpha, float[] a, int aOff, int lda,
+                      PackedMatrix b, float beta, float[] c, int cOff, int ldc) {
+        if (!(b instanceof PackedPanels pb)) throw new IllegalArgumentException("sgemm: B was packed by another backend");
+        int k = pb.rows(), n = pb.cols();
+        if (m < 0) throw new IllegalArgumentException("sgemm: m must be >= 0, found " + m);
+        Gemm.checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        Gemm.checkMatrix("C", c, cOff, ldc, m, n);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        run(new Product(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, pb, beta, c, cOff, ldc));
+    }
+
+    /** Splits C over the pool: by column panels unless C is too narrow to give each thread several. */
+    private static void run(Product p) {
+        long fmas = (long) p.m() * p.n() * p.k();
+        int parts = (int) Math.min(Parallel.threads(), Math.max(1, fmas / MIN_FMAS_PER_PART));
+        int panels = Blocking.panels(p.n()), tiles = (p.m() + MR - 1) / MR;
+        boolean byCols = panels >= 4 * parts || panels >= tiles;
+        parts = Math.min(parts, byCols ? panels : tiles);
+        if (parts <= 1) {
+            p.compute(0, p.m(), 0, p.n(), Workspace.get());
+            return;
+        }
+        int units = byCols ? panels : tiles, unitsParts = parts;
+        Parallel.forRange(parts, 1, (s, e) -> {
+            Workspace ws = Workspace.get();
+            for (int t = s; t < e; t++) {
+                int u0 = Parallel.bound(units, unitsParts, t), u1 = Parallel.bound(units, unitsParts, t + 1);
+                if (byCols) p.compute(0, p.m(), u0 * NR, Math.min(p.n(), u1 * NR), ws);
+                else p.compute(u0 * MR, Math.min(p.m(), u1 * MR), 0, p.n(), ws);
+            }
+        });
+    }
+
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) Gemm.scaleRow(c, cOff + i * ldc, n, beta);
+    }
+}

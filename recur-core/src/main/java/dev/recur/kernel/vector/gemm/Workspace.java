@@ -1,0 +1,38 @@
+package dev.recur.kernel.vector.gemm;
+
+import static dev.recur.kernel.vector.gemm.Blocking.MR;
+import static dev.recur.kernel.vector.gemm.Blocking.NR;
+
+/**
+ * Per-thread packing buffers, grown on demand and kept for the thread's life, so that a product
+ * allocates nothing once its thread has seen a product of that size.
+ */
+final class Workspace {
+    private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
+
+    private float[] a = new float[0];
+    private float[] b = new float[0];
+    private float[] edge = new float[0];
+    final float[] tile = new float[MR * NR];
+
+    private Workspace() {}
+
+    static Workspace get() {
+        return LOCAL.get();
+    }
+
+    float[] a(int size) {
+        if (a.length < size) a = new float[size];
+        return a;
+    }
+
+    float[] b(int size) {
+        if (b.length < size) b = new float[size];
+        return b;
+    }
+
+    float[] edge(int size) {
+        if (edge.length < size) edge = new float[size];
+        return edge;
+    }
+}

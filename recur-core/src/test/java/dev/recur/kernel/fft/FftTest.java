@@ -1,0 +1,203 @@
+package dev.recur.kernel.fft;
+
+import dev.recur.autodiff.GradCheck;
+import dev.recur.random.Rng;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FftTest {
+    /**
+     * The DFT by its definition, in double: X_k = sum_j x_j exp(-+2 pi i jk / n), with an exact
+     * twiddle table indexed by jk mod n (n^2 multiply-adds, no trigonometry in the loop).
+     */
+    static double[][] naiveDft(double[] re, double[] im, boolean inverse) {
+        int n = re.length;
+        double sign = inverse ? 1 : -1;
+        double[] c = new double[n], s = new double[n];
+        for (int k = 0; k < n; k++) {
+            c[k] = Math.cos(sign * 2 * Math.PI * k / n);
+            s[k] = Math.sin(sign * 2 * Math.PI * k / n);
+        }
+        double[] xr = new double[n], xi = new double[n];
+        for (int k = 0; k < n; k++) {
+            double sr = 0, si = 0;
+            int idx = 0;
+            for (int j = 0; j < n; j++) {
+                sr += re[j] * c[idx] - im[j] * s[idx];
+                si += re[j] * s[idx] + im[j] * c[idx];
+                idx += k;
+                if (idx >= n) idx -= n;
+            }
+            xr[k] = sr;
+            xi[k] = si;
+        }
+        return new double[][] {xr, xi};
+    }
+
+    static float[] gaussian(Rng rng, int n) {
+        float[] a = new float[n];
+        rng.fillNormal(a, 0, n, 0f, 1f);
+        return a;
+    }
+
+    /** Lane l of a lanes-interleaved array, in double. */
+    static double[] lane(float[] a, int off, int n, int lanes, int l) {
+        double[] r = new double[n];
+        for (int k = 0; k < n; k++) r[k] = a[off + k * lanes + l];
+        return r;
+    }
+
+    /** Relative RMS error over two arrays together (a complex signal). */
+    static double complexError(double[] ar, double[] ai, double[] rr, double[] ri) {
+        double[] a = new double[2 * ar.length], r = new double[2 * ar.length];
+        System.arraycopy(ar, 0, a, 0, ar.length);
+        System.arraycopy(ai, 0, a, ar.length, ai.length);
+        System.arraycopy(rr, 0, r, 0, rr.length);
+        System.arraycopy(ri, 0, r, rr.length, ri.length);
+        return GradCheck.relRms(a, r);
+    }
+
+    @Test
+    void complexTransformMatchesTheDefinitionForEverySizeAndLaneCount() {
+        Rng rng = new Rng(11);
+        for (int n = 1; n <= 1024; n *= 2) {
+            for (int lanes : new int[] {1, 3, 16, 17}) {
+                int off = 5; // transforms work on a region of a larger array
+                float[] re = gaussian(rng, off + n * lanes + 2), im = gaussian(rng, off + n * lanes + 2);
+                float[] re0 = re.clone(), im0 = im.clone();
+                Fft fft = new Fft(n);
+                for (boolean inverse : new boolean[] {false, true}) {
+                    float[] r = re0.clone(), i = im0.clone();
+                    float[] sr = new float[n * lanes], si = new float[n * lanes];
+                    if (inverse) fft.inverse(r, i, off, lanes, sr, si);
+                    else fft.forward(r, i, off, lanes, sr, si);
+                    for (int l = 0; l < lanes; l++) {
+                        double[][] want = naiveDft(lane(re0, off, n, lanes, l), lane(im0, off, n, lanes, l), inverse);
+                        double err = complexError(lane(r, off, n, lanes, l), lane(i, off, n, lanes, l), want[0], want[1]);
+                        assertTrue(err < 3e-7, "n=" + n + " lanes=" + lanes + " lane " + l + " inverse=" + inverse + ": error " + err);
+                    }
+                    // elements outside the region are untouched
+                    for (int k = 0; k < off; k++) assertEquals(re0[k], r[k]);
+                    assertEquals(re0[re0.length - 1], r[r.length - 1]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void largeTransformsKeepFloat32Accuracy() {
+        // The stated accuracy: relative RMS error below 3e-7 at n = 2^14, the size S4D uses at T = 16384 (the naive DFT costs n^2, so one lane).
+        Rng rng = new Rng(12);
+        int n = 1 << 14;
+        float[] re = gaussian(rng, n), im = gaussian(rng, n);
+        float[] r = re.clone(), i = im.clone();
+        new Fft(n).forward(r, i, 0, 1, new float[n], new float[n]);
+        double[][] want = naiveDft(lane(re, 0, n, 1, 0), lane(im, 0, n, 1, 0), false);
+        double err = complexError(lane(r, 0, n, 1, 0), lane(i, 0, n, 1, 0), want[0], want[1]);
+        assertTrue(err < 3e-7, "error " + err);
+    }
+
+    @Test
+    void realTransformMatchesTheDefinitionAndInvertsExactly() {
+        Rng rng = new Rng(13);
+        for (int m = 2; m <= 2048; m *= 2) {
+            for (int lanes : new int[] {1, 5, 16}) {
+                RealFft rfft = new RealFft(m);
+                int xOff = 3, outOff = 7;
+                float[] x = gaussian(rng, xOff + m * lanes);
+                float[] re = new float[outOff + rfft.bins() * lanes], im = new float[re.length];
+                RealFft.Workspace ws = rfft.workspace(lanes);
+                rfft.forward(x, xOff, lanes, m, lanes, re, im, outOff, lanes, ws);
+                for (int l = 0; l < lanes; l++) {
+                    double[][] want = naiveDft(lane(x, xOff, m, lanes, l), new double[m], false);
+                    double[] wr = java.util.Arrays.copyOf(want[0], m / 2 + 1), wi = java.util.Arrays.copyOf(want[1], m / 2 + 1);
+                    double err = complexError(lane(re, outOff, m / 2 + 1, lanes, l), lane(im, outOff, m / 2 + 1, lanes, l), wr, wi);
+                    assertTrue(err < 3e-7, "m=" + m + " lanes=" + lanes + ": error " + err);
+                }
+                float[] back = new float[xOff + m * lanes];
+                rfft.inverse(re, im, outOff, lanes, lanes, back, xOff, lanes, m, false, ws);
+                for (int l = 0; l < lanes; l++) {
+                    double err = GradCheck.relRms(lane(back, xOff, m, lanes, l), lane(x, xOff, m, lanes, l));
+                    assertTrue(err < 3e-7, "round trip m=" + m + ": error " + err);
+                }
+            }
+        }
+    }
+
+    @Test
+    void inverseRealTransformOfAnArbitraryHermitianSpectrum() {
+        // irfft against the definition x_t = (1/m) sum_k X_k e^{2 pi i kt/m} over the full Hermitian spectrum.
+        Rng rng = new Rng(14);
+        int m = 64, bins = m / 2 + 1;
+        float[] re = gaussian(rng, bins), im = gaussian(rng, bins);
+        im[0] = 0;
+        im[bins - 1] = 0;
+        double[] fr = new double[m], fi = new double[m];
+        for (int k = 0; k < bins; k++) {
+            fr[k] = re[k];
+            fi[k] = im[k];
+            if (k > 0 && k < m / 2) {
+                fr[m - k] = re[k];
+                fi[m - k] = -im[k];
+            }
+        }
+        double[][] want = naiveDft(fr, fi, true);
+        for (int t = 0; t < m; t++) want[0][t] /= m;
+        RealFft rfft = new RealFft(m);
+        float[] x = new float[m];
+        rfft.inverse(re, im, 0, 1, 1, x, 0, 1, m, false, rfft.workspace(1));
+        assertTrue(GradCheck.relRms(lane(x, 0, m, 1, 0), want[0]) < 3e-7);
+    }
+
+    @Test
+    void stridedColumnsWithImplicitPaddingConvolveLinearly() {
+        // Columns 2..4 of a (T, 7) block, zero-padded to m = 2T: pointwise product of spectra is the linear
+        // (not circular) convolution, accumulated into the output block.
+        Rng rng = new Rng(15);
+        int T = 37, m = Fft.nextPowerOfTwo(2 * T), stride = 7, lanes = 3, col = 2;
+        float[] u = gaussian(rng, T * stride), k = gaussian(rng, T * stride);
+        RealFft rfft = new RealFft(m);
+        RealFft.Workspace ws = rfft.workspace(lanes);
+        int bins = rfft.bins();
+        float[] ur = new float[bins * 4], ui = new float[bins * 4], kr = new float[bins * 4], ki = new float[bins * 4];
+        rfft.forward(u, col, stride, T, lanes, ur, ui, 1, 4, ws);
+        rfft.forward(k, col, stride, T, lanes, kr, ki, 1, 4, ws);
+        for (int b = 0; b < bins; b++) {
+            for (int l = 0; l < lanes; l++) {
+                int i = 1 + b * 4 + l;
+                float r = ur[i] * kr[i] - ui[i] * ki[i], im = ur[i] * ki[i] + ui[i] * kr[i];
+                ur[i] = r;
+                ui[i] = im;
+            }
+        }
+        float[] y = new float[T * stride];
+        java.util.Arrays.fill(y, 1f);
+        rfft.inverse(ur, ui, 1, 4, lanes, y, col, stride, T, true, ws);
+        for (int l = 0; l < lanes; l++) {
+            double[] want = new double[T], got = new double[T];
+            for (int t = 0; t < T; t++) {
+                want[t] = 1;
+                for (int j = 0; j <= t; j++) want[t] += (double) k[j * stride + col + l] * u[(t - j) * stride + col + l];
+                got[t] = y[t * stride + col + l];
+            }
+            assertTrue(GradCheck.relRms(got, want) < 1e-6, "lane " + l);
+        }
+        for (int t = 0; t < T; t++) {
+            assertEquals(1f, y[t * stride]); // columns outside the block are untouched
+            assertEquals(1f, y[t * stride + 6]);
+        }
+    }
+
+    @Test
+    void rejectsSizesThatAreNotPowersOfTwo() {
+        assertThrows(IllegalArgumentException.class, () -> new Fft(12));
+        assertThrows(IllegalArgumentException.class, () -> new Fft(0));
+        assertThrows(IllegalArgumentException.class, () -> new RealFft(1));
+        assertEquals(16, Fft.nextPowerOfTwo(9));
+        assertEquals(16, Fft.nextPowerOfTwo(16));
+        assertEquals(1, Fft.nextPowerOfTwo(0));
+    }
+}
