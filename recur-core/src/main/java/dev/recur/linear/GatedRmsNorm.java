@@ -29,10 +29,6 @@ final class GatedRmsNorm extends Module {
         weight = parameter("weight", Tensor.full(1f, dv));
     }
 
-    Gate gate() {
-        return gate;
-    }
-
     /** {@code o} (T, B, H·dv) or (B, H·dv); {@code z} the same shape, or null for {@link Gate#NONE}. */
     Var apply(Var o, Var z, Heads geo, Lengths lengths) {
         Tensor ov = o.value().contiguous(), zv = z == null ? null : z.value().contiguous(), w = weight.value();

@@ -1,6 +1,5 @@
 package dev.recur.linear;
 
-import dev.recur.layer.LayerState;
 import dev.recur.layer.Lengths;
 import dev.recur.layer.SequenceLayer;
 import dev.recur.random.Rng;
@@ -91,9 +90,5 @@ class LayerAgreementTest {
             report.append(String.format("  d%s: %.3g%n", k, e));
         }
         if (!(worst <= 5e-5)) throw new AssertionError(c + ": chunkwise vs recurrent:\n" + report);
-    }
-
-    static LayerState stateOf(Map<String, Tensor> m) {
-        return LayerState.fromTensors(m);
     }
 }
