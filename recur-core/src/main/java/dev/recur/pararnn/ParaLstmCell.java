@@ -1,0 +1,140 @@
+package dev.recur.pararnn;
+
+import dev.recur.random.Rng;
+import dev.recur.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * The LSTM of ParaRNN's block-diagonal case: input and forget gates coupled ({@code i = 1 - f}),
+ * diagonal recurrent weights and diagonal peepholes, so each unit's (c, h) pair depends only on
+ * the same unit's pair: a 2 x 2 block Jacobian.
+ * <pre>
+ *   f  = sigmoid(u_f + a_f h + p_f c)      g = tanh(u_g + a_g h)
+ *   c' = f c + (1 - f) g
+ *   o  = sigmoid(u_o + a_o h + p_o c')      h' = o tanh(c')
+ * </pre>
+ * Components: 0 = c, 1 = h (the output). The drive is {@code [u_f | u_g | u_o]} per batch row (3U).
+ * Parameters: {@code a_f}, {@code p_f}, {@code a_g}, {@code a_o}, {@code p_o}, each (U).
+ */
+public final class ParaLstmCell implements ParaCell {
+    private final int units;
+
+    public ParaLstmCell(int units) {
+        if (units <= 0) throw new IllegalArgumentException("units must be positive, got " + units);
+        this.units = units;
+    }
+
+    @Override
+    public int components() {
+        return 2;
+    }
+
+    @Override
+    public int units() {
+        return units;
+    }
+
+    @Override
+    public int driveWidth() {
+        return 3 * units;
+    }
+
+    @Override
+    public int outputComponent() {
+        return 1;
+    }
+
+    @Override
+    public List<String> componentNames() {
+        return List.of("c", "h");
+    }
+
+    @Override
+    public List<String> parameterNames() {
+        return List.of("a_f", "p_f", "a_g", "a_o", "p_o");
+    }
+
+    @Override
+    public Tensor[] initialParameters(Rng rng) {
+        // Recurrent diagonals like ParaGRU's; peepholes small, as they act on the unbounded cell.
+        double[] spread = {1, 0.1, 1, 1, 0.1};
+        Tensor[] p = new Tensor[5];
+        for (int i = 0; i < 5; i++) {
+            p[i] = Tensor.zeros(units);
+            for (int j = 0; j < units; j++) p[i].data()[j] = (float) ((rng.nextDouble() * 2 - 1) * spread[i]);
+        }
+        return p;
+    }
+
+    @Override
+    public void evaluate(Tensor[] params, int batch, float[] h, int hOff, float[] u, int uOff,
+                         float[] out, int outOff, float[] jac, int jacOff) {
+        int U = units, D = 3 * U, M = batch * U;
+        float[] af = params[0].data(), pf = params[1].data(), ag = params[2].data(), ao = params[3].data(), po = params[4].data();
+        int of = params[0].offset(), opf = params[1].offset(), og = params[2].offset(), oo = params[3].offset(), opo = params[4].offset();
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < U; j++) {
+                int m = b * U + j, d = uOff + b * D + j;
+                float c = h[hOff + m], hh = h[hOff + M + m];
+                float f = CellMath.sigmoid(u[d] + af[of + j] * hh + pf[opf + j] * c);
+                float g = CellMath.tanh(u[d + U] + ag[og + j] * hh);
+                float c2 = g + f * (c - g);
+                float o = CellMath.sigmoid(u[d + 2 * U] + ao[oo + j] * hh + po[opo + j] * c2);
+                float tc = CellMath.tanh(c2);
+                out[outOff + m] = c2;
+                out[outOff + M + m] = o * tc;
+                if (jac != null) {
+                    float sf = f * (1 - f), so = o * (1 - o), dt = o * (1 - tc * tc);
+                    float dcc = f + (c - g) * sf * pf[opf + j];
+                    float dch = (c - g) * sf * af[of + j] + (1 - f) * (1 - g * g) * ag[og + j];
+                    float doc = so * po[opo + j] * dcc;
+                    float doh = so * (ao[oo + j] + po[opo + j] * dch);
+                    jac[jacOff + m] = dcc;
+                    jac[jacOff + M + m] = dch;
+                    jac[jacOff + 2 * M + m] = doc * tc + dt * dcc;
+                    jac[jacOff + 3 * M + m] = doh * tc + dt * dch;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backward(Tensor[] params, int batch, float[] h, int hOff, float[] u, int uOff,
+                         float[] lambda, int lOff, float[] gu, int guOff, float[][] gParams) {
+        int U = units, D = 3 * U, M = batch * U;
+        float[] af = params[0].data(), pf = params[1].data(), ag = params[2].data(), ao = params[3].data(), po = params[4].data();
+        int of = params[0].offset(), opf = params[1].offset(), og = params[2].offset(), oo = params[3].offset(), opo = params[4].offset();
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < U; j++) {
+                int m = b * U + j, d = uOff + b * D + j;
+                float lc = lambda[lOff + m], lh = lambda[lOff + M + m];
+                if (lc == 0 && lh == 0) continue;
+                float c = h[hOff + m], hh = h[hOff + M + m];
+                float f = CellMath.sigmoid(u[d] + af[of + j] * hh + pf[opf + j] * c);
+                float g = CellMath.tanh(u[d + U] + ag[og + j] * hh);
+                float c2 = g + f * (c - g);
+                float o = CellMath.sigmoid(u[d + 2 * U] + ao[oo + j] * hh + po[opo + j] * c2);
+                float tc = CellMath.tanh(c2);
+                float go = lh * tc * o * (1 - o);
+                float gc2 = lc + lh * o * (1 - tc * tc) + go * po[opo + j];
+                float gf = gc2 * (c - g) * f * (1 - f);
+                float gg = gc2 * (1 - f) * (1 - g * g);
+                int e = guOff + b * D + j;
+                gu[e] += gf;
+                gu[e + U] += gg;
+                gu[e + 2 * U] += go;
+                gParams[0][j] += gf * hh;
+                gParams[1][j] += gf * c;
+                gParams[2][j] += gg * hh;
+                gParams[3][j] += go * hh;
+                gParams[4][j] += go * c2;
+            }
+        }
+    }
+
+    @Override
+    public double flopsPerLane(boolean withJacobian) {
+        return withJacobian ? 80 : 56;
+    }
+}
