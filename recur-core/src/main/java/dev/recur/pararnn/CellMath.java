@@ -1,18 +1,29 @@
 package dev.recur.pararnn;
 
-/** The scalar activations of the built-in cells, in float32 through double exp (accurate to an ulp or two). */
+import dev.recur.kernel.Activations;
+import dev.recur.kernel.Backends;
+
+/**
+ * Shared pieces of the built-in cells: per-thread scratch rows, and the activations as whole-row
+ * passes on the active backend (the Vector API kernels when present), so that a cell step is a few
+ * vectorised passes over a batch row rather than a scalar transcendental per element.
+ */
 final class CellMath {
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
     private CellMath() {}
 
-    static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
+    /** A scratch array of at least {@code n} floats, owned by the calling thread (cells may run concurrently). */
+    static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCRATCH.set(s);
+        }
+        return s;
     }
 
-    static float tanh(float x) {
-        // 1 - 2/(e^{2x}+1): one exp, no cancellation at large |x|; near 0 the absolute error is an ulp of 1.
-        if (x > 20) return 1f;
-        if (x < -20) return -1f;
-        double e = Math.exp(2.0 * x);
-        return (float) ((e - 1) / (e + 1));
+    static Activations act() {
+        return Backends.active().activations();
     }
 }

@@ -34,10 +34,38 @@ public final class NewtonSolver {
 
     private NewtonSolver() {}
 
-    /** The step-by-step solve; {@code init} is (k, B, U) or null for zero. */
+    /** The fewest lanes (batch rows x units) per thread for which the sequential solve splits the batch. */
+    static final int MIN_LANES_PER_THREAD = 512;
+
+    /**
+     * The step-by-step solve; {@code init} is (k, B, U) or null for zero. A batch wide enough to
+     * give each thread {@link #MIN_LANES_PER_THREAD} lanes is split into groups of rows, each
+     * thread running the whole recurrence for its rows (gathered into its own buffers), so that the
+     * sequential baseline uses the cores too.
+     */
     public static Solution sequential(ParaCell cell, Tensor[] params, int T, int batch, float[] u, float[] init) {
-        int n = cell.components() * batch * cell.units(), D = batch * cell.driveWidth();
+        int k = cell.components(), U = cell.units(), n = k * batch * U, Dr = cell.driveWidth();
         float[] h = new float[T * n];
+        int groups = Parallel.chunks(batch, Math.max(1, MIN_LANES_PER_THREAD / U));
+        if (groups <= 1) {
+            recur(cell, params, T, batch, u, init, h);
+            return new Solution(h, null, 0, 0, 0, true);
+        }
+        Parallel.forRange(batch, Math.max(1, MIN_LANES_PER_THREAD / U), (b0, b1) -> {
+            int g = b1 - b0, gn = k * g * U;
+            float[] gu = new float[T * g * Dr], gh = new float[T * gn], gi = init == null ? null : new float[gn];
+            for (int t = 0; t < T; t++) System.arraycopy(u, (t * batch + b0) * Dr, gu, t * g * Dr, g * Dr);
+            for (int i = 0; i < k && gi != null; i++) System.arraycopy(init, (i * batch + b0) * U, gi, i * g * U, g * U);
+            recur(cell, params, T, g, gu, gi, gh);
+            for (int t = 0; t < T; t++) {
+                for (int i = 0; i < k; i++) System.arraycopy(gh, t * gn + i * g * U, h, t * n + (i * batch + b0) * U, g * U);
+            }
+        });
+        return new Solution(h, null, 0, 0, 0, true);
+    }
+
+    private static void recur(ParaCell cell, Tensor[] params, int T, int batch, float[] u, float[] init, float[] h) {
+        int n = cell.components() * batch * cell.units(), D = batch * cell.driveWidth();
         float[] prev = init != null ? init : new float[n];
         int prevOff = 0;
         for (int t = 0; t < T; t++) {
@@ -45,7 +73,6 @@ public final class NewtonSolver {
             prev = h;
             prevOff = t * n;
         }
-        return new Solution(h, null, 0, 0, 0, true);
     }
 
     /**

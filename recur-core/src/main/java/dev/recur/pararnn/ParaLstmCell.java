@@ -67,21 +67,43 @@ public final class ParaLstmCell implements ParaCell {
         return p;
     }
 
+    /**
+     * The gates of one batch row into scratch {@code s}: f at [0, U), g at [U, 2U), o at [2U, 3U),
+     * c' at [3U, 4U), tanh(c') at [4U, 5U). {@code c}, {@code hh} are the row's previous state.
+     */
+    private void gates(Tensor[] params, float[] h, int cRow, int hRow, float[] u, int uRow, float[] s) {
+        int U = units;
+        float[] af = params[0].data(), pf = params[1].data(), ag = params[2].data(), ao = params[3].data(), po = params[4].data();
+        int of = params[0].offset(), opf = params[1].offset(), og = params[2].offset(), oo = params[3].offset(), opo = params[4].offset();
+        for (int j = 0; j < U; j++) {
+            float c = h[cRow + j], hh = h[hRow + j];
+            s[j] = u[uRow + j] + af[of + j] * hh + pf[opf + j] * c;
+            s[U + j] = u[uRow + U + j] + ag[og + j] * hh;
+        }
+        CellMath.act().sigmoid(s, 0, s, 0, U);
+        CellMath.act().tanh(s, U, s, U, U);
+        for (int j = 0; j < U; j++) {
+            float f = s[j], g = s[U + j], c2 = g + f * (h[cRow + j] - g);
+            s[3 * U + j] = c2;
+            s[2 * U + j] = u[uRow + 2 * U + j] + ao[oo + j] * h[hRow + j] + po[opo + j] * c2;
+        }
+        CellMath.act().sigmoid(s, 2 * U, s, 2 * U, U);
+        CellMath.act().tanh(s, 3 * U, s, 4 * U, U);
+    }
+
     @Override
     public void evaluate(Tensor[] params, int batch, float[] h, int hOff, float[] u, int uOff,
                          float[] out, int outOff, float[] jac, int jacOff) {
         int U = units, D = 3 * U, M = batch * U;
         float[] af = params[0].data(), pf = params[1].data(), ag = params[2].data(), ao = params[3].data(), po = params[4].data();
         int of = params[0].offset(), opf = params[1].offset(), og = params[2].offset(), oo = params[3].offset(), opo = params[4].offset();
+        float[] s = CellMath.scratch(5 * U);
         for (int b = 0; b < batch; b++) {
+            int cRow = hOff + b * U, hRow = hOff + M + b * U;
+            gates(params, h, cRow, hRow, u, uOff + b * D, s);
             for (int j = 0; j < U; j++) {
-                int m = b * U + j, d = uOff + b * D + j;
-                float c = h[hOff + m], hh = h[hOff + M + m];
-                float f = CellMath.sigmoid(u[d] + af[of + j] * hh + pf[opf + j] * c);
-                float g = CellMath.tanh(u[d + U] + ag[og + j] * hh);
-                float c2 = g + f * (c - g);
-                float o = CellMath.sigmoid(u[d + 2 * U] + ao[oo + j] * hh + po[opo + j] * c2);
-                float tc = CellMath.tanh(c2);
+                int m = b * U + j;
+                float c = h[cRow + j], f = s[j], g = s[U + j], o = s[2 * U + j], c2 = s[3 * U + j], tc = s[4 * U + j];
                 out[outOff + m] = c2;
                 out[outOff + M + m] = o * tc;
                 if (jac != null) {
@@ -103,19 +125,17 @@ public final class ParaLstmCell implements ParaCell {
     public void backward(Tensor[] params, int batch, float[] h, int hOff, float[] u, int uOff,
                          float[] lambda, int lOff, float[] gu, int guOff, float[][] gParams) {
         int U = units, D = 3 * U, M = batch * U;
-        float[] af = params[0].data(), pf = params[1].data(), ag = params[2].data(), ao = params[3].data(), po = params[4].data();
-        int of = params[0].offset(), opf = params[1].offset(), og = params[2].offset(), oo = params[3].offset(), opo = params[4].offset();
+        float[] po = params[4].data();
+        int opo = params[4].offset();
+        float[] s = CellMath.scratch(5 * U);
         for (int b = 0; b < batch; b++) {
+            int cRow = hOff + b * U, hRow = hOff + M + b * U;
+            gates(params, h, cRow, hRow, u, uOff + b * D, s);
             for (int j = 0; j < U; j++) {
-                int m = b * U + j, d = uOff + b * D + j;
+                int m = b * U + j;
                 float lc = lambda[lOff + m], lh = lambda[lOff + M + m];
-                if (lc == 0 && lh == 0) continue;
-                float c = h[hOff + m], hh = h[hOff + M + m];
-                float f = CellMath.sigmoid(u[d] + af[of + j] * hh + pf[opf + j] * c);
-                float g = CellMath.tanh(u[d + U] + ag[og + j] * hh);
-                float c2 = g + f * (c - g);
-                float o = CellMath.sigmoid(u[d + 2 * U] + ao[oo + j] * hh + po[opo + j] * c2);
-                float tc = CellMath.tanh(c2);
+                float c = h[cRow + j], hh = h[hRow + j];
+                float f = s[j], g = s[U + j], o = s[2 * U + j], c2 = s[3 * U + j], tc = s[4 * U + j];
                 float go = lh * tc * o * (1 - o);
                 float gc2 = lc + lh * o * (1 - tc * tc) + go * po[opo + j];
                 float gf = gc2 * (c - g) * f * (1 - f);

@@ -168,4 +168,21 @@ class ParaRnnTest {
         forwardBackward(cell, longer, null, ParaRnn.Options.DEFAULT, st);
         assertFalse(st[0].newton(), "auto must not pick Newton on 2 threads");
     }
+
+    @Test
+    void theSequentialSolveSplitAcrossBatchGroupsGivesTheSameBits() {
+        for (ParaCell cell : List.of(new ParaGruCell(256), new ParaLstmCell(256))) {
+            int T = 12, B = 5, k = cell.components();
+            Tensor[] in = inputs(cell, T, B, 2);
+            Tensor[] p = java.util.Arrays.copyOfRange(in, 1, 1 + cell.parameterNames().size());
+            float[] init = new float[k * B * 256];
+            for (int i = 0; i < k; i++) System.arraycopy(in[in.length - k + i].toArray(), 0, init, i * B * 256, B * 256);
+            float[] grouped = NewtonSolver.sequential(cell, p, T, B, in[0].toArray(), init).states();
+            assertTrue(Parallel.chunks(B, 2) > 1);
+            Parallel.setThreads(1);
+            float[] whole = NewtonSolver.sequential(cell, p, T, B, in[0].toArray(), init).states();
+            assertArrayEquals(whole, grouped);
+            Parallel.setThreads(4);
+        }
+    }
 }
