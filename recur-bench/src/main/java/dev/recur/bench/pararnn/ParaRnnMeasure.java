@@ -31,7 +31,8 @@ import java.util.Map;
  * <p>Static API for harnesses: {@link #convergence}, {@link #timings}, {@link #markdown}. Command
  * line: {@code java --add-modules jdk.incubator.vector -Xmx6g -cp recur-bench/target/recur-bench.jar
  * dev.recur.bench.pararnn.ParaRnnMeasure [--cell paragru|paralstm] [--hidden 256] [--batches 1,8]
- * [--steps 1024,4096,16384] [--threads 1,2] [--reps 3] [--conv-min 8] [--conv-max 14]}.
+ * [--steps 1024,4096,16384] [--threads 1,2] [--reps 3] [--conv-min 8] [--conv-max 14]
+ * [--trained TEXT_FILE [--train-steps 300]] [--no-convergence] [--no-timing]}.
  */
 public final class ParaRnnMeasure {
     /** Newton's convergence on one random sequence batch at initialisation. */
@@ -187,6 +188,8 @@ public final class ParaRnnMeasure {
         int hidden = 256, reps = 3, lo = 8, hi = 14;
         int[] batches = {1, 8}, steps = {1024, 4096, 16384}, threads = {1, 2};
         boolean conv = true, time = true;
+        String trained = null;
+        int trainSteps = 300;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -200,12 +203,20 @@ public final class ParaRnnMeasure {
                 case "--threads" -> threads = ints(args[++i]);
                 case "--no-convergence" -> conv = false;
                 case "--no-timing" -> time = false;
+                case "--trained" -> trained = args[++i];
+                case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (known: --cell, --hidden, --reps, --conv-min, --conv-max, --batches, --steps, --threads, --no-convergence, --no-timing)");
+                        + " (known: --cell, --hidden, --reps, --conv-min, --conv-max, --batches, --steps, --threads, --no-convergence, --no-timing, --trained TEXT, --train-steps)");
             }
         }
         List<Convergence> c = conv ? convergence(cell, hidden, lo, hi, 1) : List.of();
         if (conv) System.out.print(markdown(c, List.of()));
+        if (trained != null) {
+            TrainedConvergence.Outcome o = TrainedConvergence.run(cell, hidden, java.nio.file.Path.of(trained), trainSteps, lo, hi, 1);
+            System.out.printf(Locale.ROOT, "%nafter %d AdamW steps on %s (byte LM, T=128, batch 16): loss %.3f -> %.3f nats/byte%n%n",
+                    o.steps(), trained, o.firstLoss(), o.lastLoss());
+            System.out.print(markdown(o.rows(), List.of()));
+        }
         List<Timing> t = time ? timings(cell, hidden, batches, steps, threads, reps) : List.of();
         if (time) System.out.print(markdown(List.of(), t));
     }
