@@ -183,6 +183,19 @@ public final class ParaRnnMeasure {
         return sb.toString();
     }
 
+    /**
+     * The whole measurement as Markdown, for a harness: {@code quick} runs a reduced grid (T = 1024,
+     * batch 1, threads 1 and 2, one repetition, convergence for T = 2^8 .. 2^10) that takes seconds.
+     */
+    public static String report(String cell, boolean quick) {
+        if (quick) {
+            return markdown(convergence(cell, 256, 8, 10, 1), List.of())
+                    + markdown(List.of(), timings(cell, 256, new int[] {1}, new int[] {1024}, new int[] {1, 2}, 1));
+        }
+        return markdown(convergence(cell, 256, 8, 14, 1), List.of())
+                + markdown(List.of(), timings(cell, 256, new int[] {1, 8}, new int[] {1024, 4096, 16384}, new int[] {1, 2}, 3));
+    }
+
     public static void main(String[] args) {
         String cell = "paragru";
         int hidden = 256, reps = 3, lo = 8, hi = 14;
