@@ -56,6 +56,11 @@ public final class ParaRnn {
 
     private ParaRnn() {}
 
+    /** Re-arms the once-per-run warning (tests). */
+    static void rearmWarning() {
+        WARNED.set(false);
+    }
+
     /**
      * The rule of {@link Mode#AUTO}: Newton does several times the work of the sequential solve
      * (one f-and-Jacobian evaluation plus one scan per iteration, typically 3 to 5 iterations, and

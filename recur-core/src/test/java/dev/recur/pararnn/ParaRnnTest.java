@@ -157,6 +157,39 @@ class ParaRnnTest {
     }
 
     @Test
+    void theFallbackIsReportedOnceAsAWarning() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.recur.pararnn");
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(h);
+        boolean parent = jul.getUseParentHandlers();
+        jul.setUseParentHandlers(false); // keep the expected warning out of the build log
+        try {
+            ParaRnn.rearmWarning();
+            ParaCell cell = new ParaGruCell(4);
+            ParaRnn.Options capped = new ParaRnn.Options(ParaRnn.Mode.NEWTON, 0, 1, LinearScan.Strategy.AUTO);
+            for (int i = 0; i < 3; i++) forwardBackward(cell, inputs(cell, 128, 2, i), null, capped, null);
+            long warnings = records.stream().filter(r -> r.getLevel() == java.util.logging.Level.WARNING).count();
+            assertTrue(warnings == 1, "expected one warning, got " + warnings);
+            assertTrue(records.get(0).getMessage().contains("falling back to the sequential solve"), records.get(0).getMessage());
+        } finally {
+            jul.removeHandler(h);
+            jul.setUseParentHandlers(parent);
+        }
+    }
+
+    @Test
     void aSingleStepAndAutoModeOnTwoThreadsRunSequentially() {
         ParaCell cell = new ParaLstmCell(3);
         Tensor[] in = inputs(cell, 1, 2, 4);
