@@ -35,8 +35,12 @@ import java.util.Map;
  * [--trained TEXT_FILE [--train-steps 300]] [--no-convergence] [--no-timing]}.
  */
 public final class ParaRnnMeasure {
-    /** Newton's convergence on one random sequence batch at initialisation. */
-    public record Convergence(String cell, int steps, int batch, int hidden, int iterations, double residual, double tolerance) {}
+    /**
+     * Newton's convergence on one sequence batch: iterations (linear solves), final residual, the
+     * tolerance, and the largest difference of the Newton outputs from the sequential solve's.
+     */
+    public record Convergence(String cell, int steps, int batch, int hidden, int iterations, double residual, double tolerance,
+                              double maxDiffFromSequential) {}
 
     /**
      * Median wall times in milliseconds, and the estimated work ratios of the layer's recurrence
@@ -66,11 +70,20 @@ public final class ParaRnnMeasure {
         ParaRnnLayer layer = layer(cell, hidden, seed);
         for (int e = lo; e <= hi; e++) {
             int T = 1 << e;
-            layer.forward(Var.constant(input(T, 1, hidden, seed + e)), null, null, ParaRnn.Mode.NEWTON);
+            Var x = Var.constant(input(T, 1, hidden, seed + e));
+            Tensor newton = layer.forward(x, null, null, ParaRnn.Mode.NEWTON).output().value();
             ParaRnn.Stats s = layer.lastStats();
-            out.add(new Convergence(cell, T, 1, hidden, s.iterations(), s.residual(), s.tolerance()));
+            Tensor seq = layer.forward(x, null, null, ParaRnn.Mode.SEQUENTIAL).output().value();
+            out.add(new Convergence(cell, T, 1, hidden, s.iterations(), s.residual(), s.tolerance(), maxAbsDiff(newton, seq)));
         }
         return out;
+    }
+
+    static double maxAbsDiff(Tensor a, Tensor b) {
+        float[] x = a.contiguous().toArray(), y = b.contiguous().toArray();
+        double m = 0;
+        for (int i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+        return m;
     }
 
     /** Times both solves for each (batch, steps, threads); restores the thread count afterwards. */
@@ -163,10 +176,11 @@ public final class ParaRnnMeasure {
         sb.append(String.format(Locale.ROOT, "backend %s, %d cores available, java %s%n%n", Backends.active().name(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
         if (!conv.isEmpty()) {
-            sb.append("| cell | T | batch | hidden | Newton iterations | final residual | tolerance |\n|---|---|---|---|---|---|---|\n");
+            sb.append("| cell | T | batch | hidden | Newton iterations | final residual | tolerance | max |newton - sequential| |\n");
+            sb.append("|---|---|---|---|---|---|---|---|\n");
             for (Convergence c : conv) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2e | %.2e |%n",
-                        c.cell(), c.steps(), c.batch(), c.hidden(), c.iterations(), c.residual(), c.tolerance()));
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2e | %.2e | %.2e |%n",
+                        c.cell(), c.steps(), c.batch(), c.hidden(), c.iterations(), c.residual(), c.tolerance(), c.maxDiffFromSequential()));
             }
             sb.append('\n');
         }
