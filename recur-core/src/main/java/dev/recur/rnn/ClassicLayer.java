@@ -63,18 +63,10 @@ public final class ClassicLayer extends SequenceLayer {
         }
         this.proj = projSize;
         int out = projSize > 0 ? projSize : hidden;
-        Recurrence.Kind kind = type == CellType.INDRNN ? Recurrence.Kind.DIAGONAL
-                : heads > 1 ? Recurrence.Kind.HEADS : Recurrence.Kind.DENSE;
-        Recurrence rec = new Recurrence(kind, hidden, heads, out);
-        this.cell = switch (type) {
-            case RNN_TANH -> new ElmanCell(hidden, false, rec);
-            case RNN_RELU -> new ElmanCell(hidden, true, rec);
-            case INDRNN -> new ElmanCell(hidden, config.string("nonlinearity", "relu", "relu", "tanh").equals("relu"), rec);
-            case LSTM -> new LstmCell(hidden, out, projSize > 0, rec);
-            case GRU -> new GruCell(hidden, config.string("reset", "after", "after", "before").equals("after"), rec);
-            case MGU -> new MguCell(hidden, rec);
-            case SLSTM -> new SlstmCell(hidden, rec);
-        };
+        boolean resetAfter = type != CellType.GRU || config.string("reset", "after", "after", "before").equals("after");
+        boolean relu = type == CellType.INDRNN && config.string("nonlinearity", "relu", "relu", "tanh").equals("relu");
+        this.cell = type.create(hidden, out, heads, resetAfter, relu);
+        Recurrence rec = cell.rec;
         int n = layers * dirs, GH = type.gates * hidden;
         wih = new Parameter[n];
         whh = new Parameter[n];

@@ -17,7 +17,8 @@ import java.util.Map;
 record TorchCase(String name, Map<String, Object> config, Path dir) {
     static final String[] NAMES = {
             "lstm_1layer", "lstm_2layer_bidir", "lstm_proj", "gru_1layer", "gru_2layer_bidir_batchfirst",
-            "rnn_tanh_2layer", "rnn_relu_1layer"};
+            "rnn_tanh_2layer", "rnn_relu_1layer", "lstm_batch1_long", "gru_batch1_long", "lstm_proj_bidir_3layer",
+            "rnn_tanh_bidir_batchfirst"};
 
     static TorchCase load(String name) {
         try {
