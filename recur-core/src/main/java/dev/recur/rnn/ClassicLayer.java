@@ -167,6 +167,9 @@ public final class ClassicLayer extends SequenceLayer {
 
     @Override
     public StepOutput step(Var x, LayerState state) {
+        if (dirs == 2) {
+            throw new ConfigException(type.registryName() + ": a bidirectional layer cannot run step by step (its reverse direction needs the whole sequence)");
+        }
         if (x.rank() != 2) throw new ShapeException(type.registryName() + ": a step's input must be (B, " + inputSize + "), found " + Shapes.toString(x.shape()));
         SequenceOutput o = forward(Shape.unsqueeze(x, 0), null, state);
         return new StepOutput(Shape.squeeze(o.output(), 0), o.state());
