@@ -23,7 +23,7 @@ final class TaskOptions {
     @Option(names = "--target", description = "Forecast/anomaly: the value column (default: 'value', else the last non-time column).")
     String target;
 
-    @Option(names = "--context", defaultValue = "120", description = "Forecast: input length in steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--context", defaultValue = "60", description = "Forecast: input length in steps (default: ${DEFAULT-VALUE}).")
     int context;
 
     @Option(names = "--horizon", defaultValue = "12", description = "Forecast: steps ahead predicted at once (default: ${DEFAULT-VALUE}).")

@@ -45,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--head", description = "Classify: softmax or svm (default: softmax).")
     String head;
 
-    @Option(names = "--steps", description = "Optimizer steps (default: 600, or set by --epochs).")
+    @Option(names = "--steps", description = "Optimizer steps (default: " + TrainCommand.DEFAULT_STEPS + ", or set by --epochs).")
     Long steps;
 
     @Option(names = "--epochs", description = "Passes over the training examples (instead of --steps).")
@@ -81,7 +81,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final results (default: false).")
     boolean quiet;
 
-    static final String DEFAULT_FORECAST_MODEL = "gla:1x32";
+    static final long DEFAULT_STEPS = 400;
+    static final String DEFAULT_FORECAST_MODEL = "s4d:1x32";
 
     @Override
     public Integer call() {
@@ -107,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
             ModelConfig mc = Models.resolve(model != null ? model : defaultModel(task.name()), task, head);
             long n = task.trainExamples();
             long perEpoch = (n + batch - 1) / batch;
-            long total = steps != null ? steps : epochs != null ? Math.max(1, Math.round(epochs * perEpoch)) : 600;
+            long total = steps != null ? steps : epochs != null ? Math.max(1, Math.round(epochs * perEpoch)) : DEFAULT_STEPS;
             if (steps != null && epochs != null) throw new ConfigException("give --steps or --epochs, not both");
             config = new TrainConfig(total, batch, lr, seed, evalEvery != null ? evalEvery : Math.max(1, total / 10),
                     Math.min(warmup, total), clip, weightDecay);
