@@ -63,6 +63,9 @@ public final class Trainer {
     private long step, epoch, position;
     private long[] epochStart;
     private double elapsed;
+    /** The running training loss since the last validation: checkpointed, so that a resumed run reports the same means. */
+    private double lossSum;
+    private long lossCount;
     private Double bestScore;
     private Map<String, Object> best;
     private final List<String> metricLines = new ArrayList<>();
@@ -102,6 +105,8 @@ public final class Trainer {
         model.loadRngStates(modelRngs, source);
         Map<String, Object> extra = t.extra();
         elapsed = extra.containsKey("elapsed_s") ? JsonValues.number(extra, "elapsed_s", source) : 0;
+        lossSum = extra.containsKey("loss_sum") ? JsonValues.number(extra, "loss_sum", source) : 0;
+        lossCount = extra.containsKey("loss_count") ? JsonValues.integer(extra, "loss_count", source) : 0;
         if (extra.get("best") != null) {
             best = JsonValues.object(extra.get("best"), source, "\"best\"");
             bestScore = JsonValues.number(JsonValues.object(best.get("validation"), source, "best validation"), task.selectionMetric(), source);
@@ -131,8 +136,6 @@ public final class Trainer {
         int n = task.trainExamples();
         Rng dataRng = Rng.fromState(epochStart);
         int[] order = dataRng.permutation(n);
-        double lossSum = 0;
-        long lossCount = 0;
         long started = System.nanoTime(), examples = 0;
         double runStart = elapsed;
         model.train(true);
@@ -211,6 +214,8 @@ public final class Trainer {
         model.rngStates().forEach((k, v) -> rngs.put(MODEL_RNG_PREFIX + k, v));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("elapsed_s", elapsed);
+        extra.put("loss_sum", lossSum);
+        extra.put("loss_count", lossCount);
         if (best != null) extra.put("best", best);
         new Checkpoint(savedConfig, model.stateDict(), optimizer.stateDict().toNamed(),
                 new TrainingState(step, epoch, position, rngs, extra)).write(out.resolve(CHECKPOINT));
