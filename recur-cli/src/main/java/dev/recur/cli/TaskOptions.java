@@ -13,7 +13,17 @@ import java.util.Map;
 
 /** The options that choose a task and its data, shared by train, eval and predict. */
 final class TaskOptions {
-    @Option(names = "--task", defaultValue = "forecast",
+    static final String DEFAULT_TASK = "forecast";
+
+    /** Whether --task was on the command line (eval checks it against the model's task). */
+    boolean taskGiven() {
+        return task != null && spec != null && spec.commandLine().getParseResult().hasMatchedOption("--task");
+    }
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--task", defaultValue = DEFAULT_TASK,
             description = "Task: forecast, charlm, classify, anomaly, mqar, parity, selective-copy, adding (default: ${DEFAULT-VALUE}).")
     String task;
 

@@ -33,6 +33,11 @@ public final class ForecastTask implements Task {
 
     /** {@code source} names the data in errors. */
     public ForecastTask(double[] series, String source, int context, int horizon, int season) {
+        this(series, source, context, horizon, season, null);
+    }
+
+    /** With {@code scale} = {mean, std} fixed (a trained model's), or null to fit it on the training part. */
+    private ForecastTask(double[] series, String source, int context, int horizon, int season, double[] scale) {
         if (context < 1) throw new ConfigException("--context must be >= 1, got " + context);
         if (horizon < 1) throw new ConfigException("--horizon must be >= 1, got " + horizon);
         if (season < 1) throw new ConfigException("--season must be >= 1, got " + season);
@@ -43,25 +48,65 @@ public final class ForecastTask implements Task {
         int n = series.length;
         trainEnd = (int) Math.round(n * TRAIN_FRACTION);
         validationEnd = (int) Math.round(n * (TRAIN_FRACTION + VALIDATION_FRACTION));
-        // every split needs one origin: context + horizon inside training, horizon in each of the others
-        int needed = (int) Math.ceil(Math.max(Math.max(context, season) + horizon, 1) / TRAIN_FRACTION) + 1;
-        if (trainEnd - Math.max(context, season) - horizon + 1 < 1 || validationEnd - trainEnd < horizon || n - validationEnd < horizon) {
+        if (!fits(n, context, horizon, season)) {
+            int needed = n;
+            while (!fits(needed, context, horizon, season)) needed++;
             throw new DataException(source, n + " rows are too few for context " + context + ", horizon " + horizon
-                    + " and season " + season + " (need at least " + Math.max(needed, (int) Math.ceil(horizon / 0.15) + 1) + ")");
+                    + " and season " + season + " (need at least " + needed + ")");
         }
+        if (scale != null) {
+            mean = scale[0];
+            std = scale[1];
+        } else {
+            double[] fitted = standardisation(series, trainEnd);
+            mean = fitted[0];
+            std = fitted[1];
+        }
+    }
+
+    /** Whether n values give every split at least one forecast origin. */
+    private static boolean fits(int n, int context, int horizon, int season) {
+        int trainEnd = (int) Math.round(n * TRAIN_FRACTION), validationEnd = (int) Math.round(n * (TRAIN_FRACTION + VALIDATION_FRACTION));
+        return trainEnd - Math.max(context, season) - horizon + 1 >= 1 && validationEnd - trainEnd >= horizon && n - validationEnd >= horizon;
+    }
+
+    /** Mean and standard deviation of the first {@code n} values (1 for a constant series, so that it is not divided by 0). */
+    private static double[] standardisation(double[] series, int n) {
         double s = 0;
-        for (int i = 0; i < trainEnd; i++) s += series[i];
-        mean = s / trainEnd;
-        double v = 0;
-        for (int i = 0; i < trainEnd; i++) v += (series[i] - mean) * (series[i] - mean);
-        double sd = Math.sqrt(v / trainEnd);
-        std = sd > 1e-12 ? sd : 1;
+        for (int i = 0; i < n; i++) s += series[i];
+        double mean = s / n, v = 0;
+        for (int i = 0; i < n; i++) v += (series[i] - mean) * (series[i] - mean);
+        double sd = Math.sqrt(v / n);
+        return new double[] {mean, sd > 1e-12 ? sd : 1};
     }
 
     /** Rebuilds the task a model file describes, on (possibly new) data: the stored normalisation is kept. */
     public static ForecastTask fromJson(Map<String, Object> m, double[] series, String source) {
         return new ForecastTask(series, source, (int) JsonValues.integer(m, "context", source),
-                (int) JsonValues.integer(m, "horizon", source), (int) JsonValues.integer(m, "season", source));
+                (int) JsonValues.integer(m, "horizon", source), (int) JsonValues.integer(m, "season", source),
+                new double[] {JsonValues.number(m, "mean", source), JsonValues.number(m, "std", source)});
+    }
+
+    /**
+     * The forecast of the {@code horizon} values after the end of {@code series}, from its last
+     * {@code context} values, with a trained model's normalisation: CSV rows {@code step,forecast}.
+     */
+    public static String predictCsv(SequenceModel model, Map<String, Object> m, double[] series, String source) {
+        int context = (int) JsonValues.integer(m, "context", source), horizon = (int) JsonValues.integer(m, "horizon", source);
+        if (series.length < context) {
+            throw new DataException(source, series.length + " rows are too few: the model reads the last " + context);
+        }
+        double mean = JsonValues.number(m, "mean", source), std = JsonValues.number(m, "std", source);
+        float[] x = new float[context];
+        for (int t = 0; t < context; t++) x[t] = (float) ((series[series.length - context + t] - mean) / std);
+        float[] p;
+        model.eval();
+        try (GradMode.Scope g = GradMode.off()) {
+            p = model.forward(Var.constant(Tensor.of(x, context, 1, 1)), null).value().contiguous().toArray();
+        }
+        StringBuilder sb = new StringBuilder("step,forecast\n");
+        for (int h = 0; h < horizon; h++) sb.append(h + 1).append(',').append((float) (p[h] * std + mean)).append('\n');
+        return sb.toString();
     }
 
     @Override
