@@ -3,6 +3,8 @@ package dev.recur.cli;
 import dev.recur.ConfigException;
 import dev.recur.data.CsvTable;
 import dev.recur.io.json.JsonValues;
+import dev.recur.data.TextFile;
+import dev.recur.task.CharLmTask;
 import dev.recur.task.Datasets;
 import dev.recur.task.ForecastTask;
 import dev.recur.task.Task;
@@ -42,6 +44,9 @@ final class TaskOptions {
     @Option(names = "--season", defaultValue = "12", description = "Forecast: period of the seasonal-naive baseline (default: ${DEFAULT-VALUE}).")
     int season;
 
+    @Option(names = "--seq-len", description = "charlm: training window (default: 128); synthetic tasks: sequence length (default: 64; eval may change it to test length extrapolation).")
+    Integer seqLen;
+
     /** The task for training, from the options and the data. */
     Task create() {
         return switch (task) {
@@ -49,8 +54,14 @@ final class TaskOptions {
                 double[] series = series();
                 yield new ForecastTask(series, dataName(), context, horizon, season);
             }
-            default -> throw new ConfigException("unknown task '" + task + "' (known: forecast)");
+            case "charlm" -> new CharLmTask(TextFile.read(requireData()), data.toString(), seqLen != null ? seqLen : 128);
+            default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm)");
         };
+    }
+
+    private Path requireData() {
+        if (data == null) throw new ConfigException("task " + task + " needs --data (the embedded data set is for forecast)");
+        return data;
     }
 
     /** The task a model file was trained on, on the data given now (or the embedded default). */
@@ -58,6 +69,7 @@ final class TaskOptions {
         String name = JsonValues.string(saved, "name", source);
         return switch (name) {
             case "forecast" -> ForecastTask.fromJson(saved, series(), dataName());
+            case "charlm" -> CharLmTask.fromJson(saved, TextFile.read(requireData()), data.toString());
             default -> throw new ConfigException(source + ": unknown task '" + name + "'");
         };
     }

@@ -169,6 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
     static String defaultModel(String task) {
         return switch (task) {
             case "forecast" -> DEFAULT_FORECAST_MODEL;
+            case "charlm" -> "gla:2x128,heads=2";
             default -> "gla:2x64";
         };
     }
