@@ -5,6 +5,7 @@ import dev.recur.data.CsvTable;
 import dev.recur.io.json.JsonValues;
 import dev.recur.data.TextFile;
 import dev.recur.task.CharLmTask;
+import dev.recur.task.ClassifyTask;
 import dev.recur.task.Datasets;
 import dev.recur.task.ForecastTask;
 import dev.recur.task.Task;
@@ -47,6 +48,21 @@ final class TaskOptions {
     @Option(names = "--seq-len", description = "charlm: training window (default: 128); synthetic tasks: sequence length (default: 64; eval may change it to test length extrapolation).")
     Integer seqLen;
 
+    @Option(names = "--pixels", defaultValue = "row", description = "classify (IDX images): row (28 steps of 28) or pixel (784 steps of 1) (default: ${DEFAULT-VALUE}).")
+    String pixels;
+
+    @Option(names = "--label", defaultValue = "label", description = "classify (CSV) and anomaly: the label column (default: ${DEFAULT-VALUE}).")
+    String label;
+
+    @Option(names = "--train-examples", defaultValue = "0", description = "classify: use at most this many training images (0: all); synthetic tasks: training examples (0: 10000) (default: ${DEFAULT-VALUE}).")
+    int trainExamples;
+
+    @Option(names = "--test-examples", defaultValue = "0", description = "classify: at most this many test images (0: all); synthetic tasks: test examples (0: 1000) (default: ${DEFAULT-VALUE}).")
+    int testExamples;
+
+    @Option(names = "--head", description = "classify: softmax or svm (default: softmax).")
+    String head;
+
     /** The task for training, from the options and the data. */
     Task create() {
         return switch (task) {
@@ -55,7 +71,13 @@ final class TaskOptions {
                 yield new ForecastTask(series, dataName(), context, horizon, season);
             }
             case "charlm" -> new CharLmTask(TextFile.read(requireData()), data.toString(), seqLen != null ? seqLen : 128);
-            default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm)");
+            case "classify" -> {
+                Path d = requireData();
+                String n = d.getFileName().toString();
+                yield n.endsWith(".csv") ? ClassifyTask.fromCsv(CsvTable.read(d), label, head, null)
+                        : ClassifyTask.fromIdx(d, pixels, trainExamples, testExamples, head);
+            }
+            default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm, classify)");
         };
     }
 
@@ -70,6 +92,7 @@ final class TaskOptions {
         return switch (name) {
             case "forecast" -> ForecastTask.fromJson(saved, series(), dataName());
             case "charlm" -> CharLmTask.fromJson(saved, TextFile.read(requireData()), data.toString());
+            case "classify" -> ClassifyTask.fromJson(saved, requireData(), source);
             default -> throw new ConfigException(source + ": unknown task '" + name + "'");
         };
     }

@@ -42,9 +42,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: a per-task choice; forecast: " + TrainCommand.DEFAULT_FORECAST_MODEL + ").")
     String model;
 
-    @Option(names = "--head", description = "Classify: softmax or svm (default: softmax).")
-    String head;
-
     @Option(names = "--steps", description = "Optimizer steps (default: " + TrainCommand.DEFAULT_STEPS + ", or set by --epochs).")
     Long steps;
 
@@ -105,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
             net = new SequenceModel(mc, new Rng(config.seed()));
         } else {
             task = taskOptions.create();
-            ModelConfig mc = Models.resolve(model != null ? model : defaultModel(task.name()), task, head);
+            ModelConfig mc = Models.resolve(model != null ? model : defaultModel(task.name()), task, null);
             long n = task.trainExamples();
             long perEpoch = (n + batch - 1) / batch;
             long total = steps != null ? steps : epochs != null ? Math.max(1, Math.round(epochs * perEpoch)) : DEFAULT_STEPS;
@@ -170,6 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
         return switch (task) {
             case "forecast" -> DEFAULT_FORECAST_MODEL;
             case "charlm" -> "gla:2x128,heads=2";
+            case "classify" -> "gla:1x64";
             default -> "gla:2x64";
         };
     }
