@@ -7,6 +7,7 @@ import dev.recur.data.TextFile;
 import dev.recur.task.CharLmTask;
 import dev.recur.task.ClassifyTask;
 import dev.recur.task.Datasets;
+import dev.recur.task.SyntheticTask;
 import dev.recur.task.ForecastTask;
 import dev.recur.task.Task;
 import picocli.CommandLine.Option;
@@ -63,8 +64,19 @@ final class TaskOptions {
     @Option(names = "--head", description = "classify: softmax or svm (default: softmax).")
     String head;
 
-    /** The task for training, from the options and the data. */
-    Task create() {
+    @Option(names = "--vocab", description = "mqar: vocabulary size (default: 128); selective-copy: (default: 16).")
+    Integer vocab;
+
+    @Option(names = "--kv-pairs", defaultValue = "4", description = "mqar: key-value pairs per sequence (default: ${DEFAULT-VALUE}).")
+    int kvPairs;
+
+    @Option(names = "--copy-tokens", defaultValue = "8", description = "selective-copy: data tokens to copy (default: ${DEFAULT-VALUE}).")
+    int copyTokens;
+
+    static final java.util.List<String> SYNTHETIC = java.util.List.of("mqar", "parity", "selective-copy", "adding");
+
+    /** The task for training, from the options and the data; {@code seed} seeds synthetic data. */
+    Task create(long seed) {
         return switch (task) {
             case "forecast" -> {
                 double[] series = series();
@@ -77,7 +89,11 @@ final class TaskOptions {
                 yield n.endsWith(".csv") ? ClassifyTask.fromCsv(CsvTable.read(d), label, head, null)
                         : ClassifyTask.fromIdx(d, pixels, trainExamples, testExamples, head);
             }
-            default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm, classify)");
+            case "mqar", "parity", "selective-copy", "adding" -> new SyntheticTask(task, seqLen != null ? seqLen : 64,
+                    vocab != null ? vocab : task.equals("mqar") ? 128 : 16, kvPairs, copyTokens,
+                    trainExamples > 0 ? trainExamples : 10000, testExamples > 0 ? testExamples : 1000, seed);
+            default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm, classify, anomaly, "
+                    + String.join(", ", SYNTHETIC) + ")");
         };
     }
 
@@ -93,6 +109,7 @@ final class TaskOptions {
             case "forecast" -> ForecastTask.fromJson(saved, series(), dataName());
             case "charlm" -> CharLmTask.fromJson(saved, TextFile.read(requireData()), data.toString());
             case "classify" -> ClassifyTask.fromJson(saved, requireData(), source);
+            case "mqar", "parity", "selective-copy", "adding" -> SyntheticTask.fromJson(saved, seqLen, testExamples, source);
             default -> throw new ConfigException(source + ": unknown task '" + name + "'");
         };
     }

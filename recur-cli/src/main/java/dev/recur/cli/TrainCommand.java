@@ -101,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
             ModelConfig mc = ModelConfig.fromJson(JsonValues.object(saved.get("model"), src, "\"model\""), src, null, null);
             net = new SequenceModel(mc, new Rng(config.seed()));
         } else {
-            task = taskOptions.create();
+            task = taskOptions.create(seed);
             ModelConfig mc = Models.resolve(model != null ? model : defaultModel(task.name()), task, null);
             long n = task.trainExamples();
             long perEpoch = (n + batch - 1) / batch;
@@ -168,7 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
             case "forecast" -> DEFAULT_FORECAST_MODEL;
             case "charlm" -> "gla:2x128,heads=2";
             case "classify" -> "gla:1x64";
-            default -> "gla:2x64";
+            case "mqar" -> "gla:2x64,heads=2";
+            default -> "gla:2x64"; // parity, selective-copy, adding
         };
     }
 
