@@ -49,7 +49,7 @@ class ForecastCliTest {
                 "--steps", "2", "--quiet", "--out", run.toString());
         assertEquals(0, again.exit(), again.err());
         assertEquals(1, again.out().strip().split("\n").length, again.out()); // --quiet: the JSON line only
-        assertEquals(1, Files.readAllLines(run.resolve("metrics.jsonl")).size());
+        assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size()); // steps 1 and 2 (eval every max(1, 2/10)); none of the first run's 8
     }
 
     @Test
