@@ -79,7 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean quiet;
 
     static final long DEFAULT_STEPS = 400;
-    static final String DEFAULT_FORECAST_MODEL = "s4d:1x32";
+    static final String DEFAULT_FORECAST_MODEL = "gru:1x32";
 
     @Override
     public Integer call() {
