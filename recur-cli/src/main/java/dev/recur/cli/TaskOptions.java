@@ -4,6 +4,7 @@ import dev.recur.ConfigException;
 import dev.recur.data.CsvTable;
 import dev.recur.io.json.JsonValues;
 import dev.recur.data.TextFile;
+import dev.recur.task.AnomalyTask;
 import dev.recur.task.CharLmTask;
 import dev.recur.task.ClassifyTask;
 import dev.recur.task.Datasets;
@@ -34,7 +35,7 @@ final class TaskOptions {
     @Option(names = "--data", description = "Data file (CSV, text or IDX). Default: the embedded monthly sunspot numbers (forecast only).")
     Path data;
 
-    @Option(names = "--target", description = "Forecast/anomaly: the value column (default: 'value', else the last non-time column).")
+    @Option(names = "--target", description = "forecast: the value column (default: 'value', else the last non-time column); anomaly: the feature columns, comma-separated (default: all but the label, time and id columns).")
     String target;
 
     @Option(names = "--context", defaultValue = "60", description = "Forecast: input length in steps (default: ${DEFAULT-VALUE}).")
@@ -73,6 +74,9 @@ final class TaskOptions {
     @Option(names = "--copy-tokens", defaultValue = "8", description = "selective-copy: data tokens to copy (default: ${DEFAULT-VALUE}).")
     int copyTokens;
 
+    @Option(names = "--split", defaultValue = "0.5,0.25", description = "anomaly: training and validation fractions of the rows, in time order; the rest is test (default: ${DEFAULT-VALUE}).")
+    String split;
+
     static final java.util.List<String> SYNTHETIC = java.util.List.of("mqar", "parity", "selective-copy", "adding");
 
     /** The task for training, from the options and the data; {@code seed} seeds synthetic data. */
@@ -89,12 +93,27 @@ final class TaskOptions {
                 yield n.endsWith(".csv") ? ClassifyTask.fromCsv(CsvTable.read(d), label, head, null)
                         : ClassifyTask.fromIdx(d, pixels, trainExamples, testExamples, head);
             }
+            case "anomaly" -> {
+                CsvTable t = CsvTable.read(requireData());
+                java.util.List<String> cols = target != null ? java.util.List.of(target.split(",")) : AnomalyTask.defaultColumns(t, label);
+                yield new AnomalyTask(t, cols, label, context, fractions(), null);
+            }
             case "mqar", "parity", "selective-copy", "adding" -> new SyntheticTask(task, seqLen != null ? seqLen : 64,
                     vocab != null ? vocab : task.equals("mqar") ? 128 : 16, kvPairs, copyTokens,
                     trainExamples > 0 ? trainExamples : 10000, testExamples > 0 ? testExamples : 1000, seed);
             default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm, classify, anomaly, "
                     + String.join(", ", SYNTHETIC) + ")");
         };
+    }
+
+    private double[] fractions() {
+        String[] p = split.split(",");
+        try {
+            if (p.length != 2) throw new NumberFormatException();
+            return new double[] {Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())};
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--split must be TRAIN,VALIDATION fractions, e.g. 0.5,0.25; got '" + split + "'");
+        }
     }
 
     private Path requireData() {
@@ -109,6 +128,7 @@ final class TaskOptions {
             case "forecast" -> ForecastTask.fromJson(saved, series(), dataName());
             case "charlm" -> CharLmTask.fromJson(saved, TextFile.read(requireData()), data.toString());
             case "classify" -> ClassifyTask.fromJson(saved, requireData(), source);
+            case "anomaly" -> AnomalyTask.fromJson(saved, CsvTable.read(requireData()), source);
             case "mqar", "parity", "selective-copy", "adding" -> SyntheticTask.fromJson(saved, seqLen, testExamples, source);
             default -> throw new ConfigException(source + ": unknown task '" + name + "'");
         };

@@ -167,7 +167,8 @@ public final class TrainCommand implements Callable<Integer> {
         return switch (task) {
             case "forecast" -> DEFAULT_FORECAST_MODEL;
             case "charlm" -> "gla:2x128,heads=2";
-            case "classify" -> "gla:1x64";
+            case "classify" -> "gru:1x64";
+            case "anomaly" -> "gru:1x32";
             case "mqar" -> "gla:2x64,heads=2";
             default -> "gla:2x64"; // parity, selective-copy, adding
         };
