@@ -75,6 +75,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in this directory from its last.ckpt.")
     Path resume;
 
+    @Option(names = "--time-limit", description = "Stop after this many minutes of training (a last validation and checkpoint, then the test); default: no limit.")
+    Double timeLimit;
+
     @Option(names = "--quiet", description = "Print only the final results (default: false).")
     boolean quiet;
 
@@ -142,7 +145,9 @@ public final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Trainer.Result result;
         try {
-            result = trainer.run(stop);
+            long deadline = timeLimit == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeLimit * 60e9);
+            if (timeLimit != null && !(timeLimit > 0)) throw new ConfigException("--time-limit must be > 0 minutes, got " + timeLimit);
+            result = timeLimit == null ? trainer.run(stop) : trainer.run(stop, deadline);
         } finally {
             done.countDown();
         }
