@@ -1,0 +1,121 @@
+package dev.recur.bench.harness;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What each suite measures, for the quick (smoke, under 3 minutes) and the full run, as case specs
+ * that every worker reads the same way:
+ * <ul>
+ *   <li>gemm: {@code MxKxN} shapes at 1 and 2 threads: squares 256–2048 and the recurrent step
+ *       B×H times H×4H for B in 1, 8, 32, 64 and H in 256, 1024;</li>
+ *   <li>rnn: {@code cell:hidden:steps:batch:modes} (modes t = training step, i = inference):
+ *       LSTM and GRU (and the Elman RNN where registered), B=32, T=128, input 64, hidden 256 and
+ *       1024, plus the LSTM scaling curves (inference) over T 128…8192 and hidden 64…2048;</li>
+ *   <li>stream: {@code cell:hidden:batch}, batch 1, hidden 256, one step per call;</li>
+ *   <li>modern: {@code layer:width:steps:batch:modes} for the registered state-space,
+ *       attention and linear-attention layers (Recur only: no peer has them);</li>
+ *   <li>pararnn: the parallel-in-time recurrences, {@code layer:hidden:steps:batch:modes}.</li>
+ * </ul>
+ */
+public record Plan(boolean quick, int rounds, double minTime, int maxSamples, int streamSteps) {
+    public static final int INPUT = 64;
+
+    public static Plan of(boolean quick, Integer rounds) {
+        return quick ? new Plan(true, rounds == null ? 2 : rounds, 0.3, 3, 500)
+                : new Plan(false, rounds == null ? 3 : rounds, 1.0, 5, 2000);
+    }
+
+    /** Recur's registry name of a classic cell: the Elman RNN with tanh is {@code rnn_tanh} there, {@code rnn} in the cases. */
+    public static String recurLayer(String cell) {
+        return cell.equals("rnn") ? "rnn_tanh" : cell;
+    }
+
+    public static String gemmCase(String shape, int threads) {
+        return shape + " threads=" + threads;
+    }
+
+    public static String rnnCase(String cell, int hidden, int steps, int batch) {
+        return cell + " H=" + hidden + " T=" + steps + " B=" + batch;
+    }
+
+    public static String streamCase(String cell, int hidden, int batch) {
+        return cell + " H=" + hidden + " B=" + batch;
+    }
+
+    public static String modernCase(String layer, int width, int steps, int batch) {
+        return layer + " W=" + width + " T=" + steps + " B=" + batch;
+    }
+
+    public List<String> gemmShapes() {
+        List<String> shapes = new ArrayList<>();
+        int[] squares = quick ? new int[] {256, 1024} : new int[] {256, 512, 1024, 2048};
+        for (int n : squares) shapes.add(n + "x" + n + "x" + n);
+        int[] batches = quick ? new int[] {1, 32} : new int[] {1, 8, 32, 64};
+        int[] hiddens = quick ? new int[] {256} : new int[] {256, 1024};
+        for (int h : hiddens) {
+            for (int b : batches) shapes.add(b + "x" + h + "x" + 4 * h);
+        }
+        return shapes;
+    }
+
+    public List<Integer> gemmThreads() {
+        return List.of(1, 2);
+    }
+
+    /** The rnn suite's specs; {@code hasCell} says which cells Recur has registered (the Elman RNN is optional). */
+    public List<String> rnnCases(Predicate<String> hasCell) {
+        Map<String, String> specs = new LinkedHashMap<>(); // cell:H:T:B -> modes, so the curves reuse the table's cases
+        List<String> cells = new ArrayList<>(List.of("lstm", "gru"));
+        if (hasCell.test("rnn")) cells.add("rnn");
+        int[] tableHidden = quick ? new int[] {256} : new int[] {256, 1024};
+        for (String cell : cells) {
+            for (int h : tableHidden) merge(specs, cell + ":" + h + ":128:32", "ti");
+        }
+        int[] curveHidden = quick ? new int[] {64, 256} : new int[] {64, 128, 256, 512, 1024, 2048};
+        int[] curveSteps = quick ? new int[] {128, 512} : new int[] {128, 256, 512, 1024, 2048, 4096, 8192};
+        for (int h : curveHidden) merge(specs, "lstm:" + h + ":128:32", "i");
+        for (int t : curveSteps) merge(specs, "lstm:256:" + t + ":32", "i");
+        List<String> out = new ArrayList<>();
+        specs.forEach((k, modes) -> out.add(k + ":" + modes));
+        return out;
+    }
+
+    private static void merge(Map<String, String> specs, String key, String modes) {
+        specs.merge(key, modes, (a, b) -> {
+            StringBuilder sb = new StringBuilder(a);
+            for (char c : b.toCharArray()) if (a.indexOf(c) < 0) sb.append(c);
+            return sb.toString();
+        });
+    }
+
+    public List<String> streamCases(Predicate<String> hasCell) {
+        List<String> out = new ArrayList<>(List.of("lstm:256:1"));
+        if (!quick) {
+            out.add("gru:256:1");
+            if (hasCell.test("rnn")) out.add("rnn:256:1");
+        }
+        return out;
+    }
+
+    /** The modern suite: each registered layer of the list, width 256, batch 4. */
+    public List<String> modernCases(Predicate<String> hasLayer) {
+        List<String> layers = quick ? List.of("gla", "mamba", "s4d")
+                : List.of("s4d", "lssl", "mamba", "attention", "swa", "gla", "deltanet", "gated_deltanet", "deltaproduct", "mlstm");
+        int steps = quick ? 256 : 1024;
+        List<String> out = new ArrayList<>();
+        for (String l : layers) if (hasLayer.test(l)) out.add(l + ":256:" + steps + ":4:ti");
+        return out;
+    }
+
+    /** The pararnn suite: its registered layers, hidden 256, batch 8, a long sequence where parallel-in-time pays. */
+    public List<String> pararnnCases(Predicate<String> hasLayer, List<String> layers) {
+        int steps = quick ? 512 : 4096;
+        List<String> out = new ArrayList<>();
+        for (String l : layers) if (hasLayer.test(l)) out.add(l + ":256:" + steps + ":8:ti");
+        return out;
+    }
+}
