@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
  * that run them:
  * <ul>
  *   <li>{@code torch}: PyTorch CPU through {@code peers/torch_bench.py}, one process per intra-op
- *       thread count (1 and 2: its best is quoted, both are shown);</li>
+ *       thread count (1 and 2: its best is quoted, both are shown; 1 only with --quick);</li>
  *   <li>{@code openblas}: OpenBLAS sgemm through NumPy, {@code peers/numpy_sgemm.py}, 1 and 2 threads;</li>
  *   <li>{@code dl4j}: Deeplearning4j 1.0.0-M2.1 (module recur-bench-dl4j, Java 17) at its defaults,
- *       with {@code OMP_NUM_THREADS=1} and with {@code OMP_WAIT_POLICY=PASSIVE} (its best quoted).</li>
+ *       with {@code OMP_NUM_THREADS=1} and with {@code OMP_WAIT_POLICY=PASSIVE} (its best quoted;
+ *       {@code OMP_NUM_THREADS=1} only with --quick).</li>
  * </ul>
  */
 public final class Peers {
@@ -57,7 +58,7 @@ public final class Peers {
     /** NumPy, and OpenBLAS under it: Debian's NumPy falls back to the reference BLAS when libopenblas0 is absent. */
     private PeerStatus openblas() {
         String[] out = probe(List.of(python, "-c", "import numpy; numpy.ones((2, 2), numpy.float32) @ numpy.ones((2, 2), numpy.float32)\n"
-                + "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'openblas' in l and '.so' in l})\n"
+                + "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'libopenblas' in l and '.so' in l})\n"
                 + "print('numpy ' + numpy.__version__ + (', ' + libs[0].rsplit('/', 1)[-1] if libs else ''))\n"
                 + "print('yes' if libs else 'no')"));
         if (out == null) return PeerStatus.missing("openblas", "python3 cannot import numpy", APT);
@@ -105,7 +106,9 @@ public final class Peers {
         switch (peer) {
             case "torch" -> {
                 if (!suite.equals("rnn") && !suite.equals("stream")) break;
-                for (int t : new int[] {1, 2}) {
+                // A quick run takes one thread only: torch 1.13's two-thread pool spins badly on a loaded
+                // machine (minutes per suite); the full run measures and shows both.
+                for (int t : plan.quick() ? new int[] {1} : new int[] {1, 2}) {
                     String n = Integer.toString(t);
                     out.add(new WorkerSpec("torch", "threads=" + t,
                             List.of(python, root.resolve("recur-bench/peers/torch_bench.py").toString(), "--suite", suite,

@@ -16,9 +16,11 @@ import java.util.function.Predicate;
  *       LSTM and GRU (and the Elman RNN where registered), B=32, T=128, input 64, hidden 256 and
  *       1024, plus the LSTM scaling curves (inference) over T 128…8192 and hidden 64…2048;</li>
  *   <li>stream: {@code cell:hidden:batch}, batch 1, hidden 256, one step per call;</li>
- *   <li>modern: {@code layer:width:steps:batch:modes} for the registered state-space,
- *       attention and linear-attention layers (Recur only: no peer has them);</li>
- *   <li>pararnn: the parallel-in-time recurrences, {@code layer:hidden:steps:batch:modes}.</li>
+ *   <li>modern: {@code layer:width:steps:batch:modes[:key=value;...]} for the registered
+ *       state-space, attention and linear-attention layers (Recur only: no peer has them; modes
+ *       t = training step, i = inference, s = inference one step per call);</li>
+ *   <li>pararnn: the parallel-in-time recurrences, same spec, {@code mode=newton|sequential} and
+ *       {@code threads=N} among the options.</li>
  * </ul>
  */
 public record Plan(boolean quick, int rounds, double minTime, int maxSamples, int streamSteps) {
@@ -46,8 +48,9 @@ public record Plan(boolean quick, int rounds, double minTime, int maxSamples, in
         return cell + " H=" + hidden + " B=" + batch;
     }
 
-    public static String modernCase(String layer, int width, int steps, int batch) {
-        return layer + " W=" + width + " T=" + steps + " B=" + batch;
+    /** A modern or pararnn case: the layer, its size, and its options ({@code mode=chunk threads=1}) when it has any. */
+    public static String modernCase(String layer, int width, int steps, int batch, String options) {
+        return layer + " W=" + width + " T=" + steps + " B=" + batch + (options.isEmpty() ? "" : " " + options.replace(';', ' '));
     }
 
     public List<String> gemmShapes() {
@@ -101,21 +104,53 @@ public record Plan(boolean quick, int rounds, double minTime, int maxSamples, in
         return out;
     }
 
-    /** The modern suite: each registered layer of the list, width 256, batch 4. */
+    /**
+     * The modern suite, after the layers' issue: chunkwise against recurrent GLA and DeltaNet
+     * (forward + backward, T = 2048, width 256, batch 4), S4D's convolution against its recurrence
+     * (T = 16384), Mamba's sequence form beside its step form, and every other registered layer's
+     * training and inference throughput. Specs carry layer options after the modes
+     * ({@code gla:256:2048:4:t:mode=chunk}).
+     */
     public List<String> modernCases(Predicate<String> hasLayer) {
-        List<String> layers = quick ? List.of("gla", "mamba", "s4d")
-                : List.of("s4d", "lssl", "mamba", "attention", "swa", "gla", "deltanet", "gated_deltanet", "deltaproduct", "mlstm");
-        int steps = quick ? 256 : 1024;
         List<String> out = new ArrayList<>();
-        for (String l : layers) if (hasLayer.test(l)) out.add(l + ":256:" + steps + ":4:ti");
+        int t = quick ? 256 : 2048, tS4d = quick ? 2048 : 16384;
+        for (String l : List.of("gla", "deltanet")) {
+            if (quick && l.equals("deltanet")) continue;
+            for (String mode : List.of("chunk", "recurrent")) add(out, hasLayer, l + ":256:" + t + ":4:t:mode=" + mode);
+        }
+        for (String mode : List.of("convolution", "recurrent")) add(out, hasLayer, "s4d:256:" + tS4d + ":4:i:mode=" + mode);
+        add(out, hasLayer, "mamba:256:" + t + ":4:" + (quick ? "is" : "tis"));
+        if (!quick) {
+            for (String l : List.of("lssl", "attention", "swa", "gated_deltanet", "deltaproduct", "mlstm")) add(out, hasLayer, l + ":256:" + t + ":4:ti");
+        }
         return out;
     }
 
-    /** The pararnn suite: its registered layers, hidden 256, batch 8, a long sequence where parallel-in-time pays. */
+    private static void add(List<String> out, Predicate<String> hasLayer, String spec) {
+        if (hasLayer.test(spec.substring(0, spec.indexOf(':')))) out.add(spec);
+    }
+
+    /**
+     * The pararnn suite, after its issue: Newton over parallel scans against the sequential
+     * recurrence, forward and forward + backward, hidden 256, batch 1 and 8, T 1024 and 4096
+     * (16384 in the issue's own runner), at 1 and 2 threads.
+     */
     public List<String> pararnnCases(Predicate<String> hasLayer, List<String> layers) {
-        int steps = quick ? 512 : 4096;
         List<String> out = new ArrayList<>();
-        for (String l : layers) if (hasLayer.test(l)) out.add(l + ":256:" + steps + ":8:ti");
+        int[] steps = quick ? new int[] {512} : new int[] {1024, 4096};
+        int[] batches = quick ? new int[] {8} : new int[] {1, 8};
+        int[] threads = quick ? new int[] {2} : new int[] {1, 2};
+        for (String l : quick ? layers.subList(0, Math.min(1, layers.size())) : layers) {
+            for (int t : steps) {
+                for (int b : batches) {
+                    for (int th : threads) {
+                        for (String mode : List.of("newton", "sequential")) {
+                            add(out, hasLayer, l + ":256:" + t + ":" + b + ":ti:mode=" + mode + ";threads=" + th);
+                        }
+                    }
+                }
+            }
+        }
         return out;
     }
 }

@@ -70,7 +70,7 @@ public final class RecurWorker {
                 case "rnn", "modern", "pararnn" -> {
                     if (!w.registered(suite, spec, p[0])) continue;
                     w.sequence(suite, p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]),
-                            p.length > 4 ? p[4] : "ti", suite.equals("rnn") ? input : Integer.parseInt(p[1]));
+                            p.length > 4 ? p[4] : "ti", suite.equals("rnn") ? input : Integer.parseInt(p[1]), p.length > 5 ? p[5] : "");
                 }
                 case "stream" -> {
                     if (!w.registered(suite, spec, p[0])) continue;
@@ -126,11 +126,24 @@ public final class RecurWorker {
         };
     }
 
-    private void sequence(String suite, String layerName, int hidden, int steps, int batch, String modes, int input) {
-        String name = suite.equals("rnn") ? Plan.rnnCase(layerName, hidden, steps, batch) : Plan.modernCase(layerName, hidden, steps, batch);
+    /**
+     * One sequence case. {@code options} are the layer's config options ({@code key=value;...});
+     * {@code threads=N} among them sets the compute threads instead. Modes: t = training step,
+     * i = inference over the sequence, s = inference one step per call over the same sequence.
+     */
+    private void sequence(String suite, String layerName, int hidden, int steps, int batch, String modes, int input, String options) {
+        String name = suite.equals("rnn") ? Plan.rnnCase(layerName, hidden, steps, batch) : Plan.modernCase(layerName, hidden, steps, batch, options);
         Timing.resetPeakRss();
         Rng rng = new Rng(42);
-        SequenceLayer layer = LayerRegistry.create(new LayerConfig(Plan.recurLayer(layerName), input, hidden), rng);
+        LayerConfig config = new LayerConfig(Plan.recurLayer(layerName), input, hidden);
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (String kv : options.isEmpty() ? new String[0] : options.split(";")) {
+            String[] f = kv.split("=", 2);
+            if (f[0].equals("threads")) threads = Integer.parseInt(f[1]);
+            else config = config.with(f[0], f[1]);
+        }
+        Parallel.setThreads(threads);
+        SequenceLayer layer = LayerRegistry.create(config, rng);
         Tensor x = Tensor.zeros(steps, batch, input);
         rng.fillUniform(x.data(), 0, x.numel(), -0.5f, 0.5f);
         double tokens = (double) batch * steps;
@@ -153,8 +166,8 @@ public final class RecurWorker {
                 emit(suite, name, "train_sgemm_fraction", "ratio", 3 * flops / s / 1e9 / sgemm);
             }
         }
+        layer.eval();
         if (modes.contains("i")) {
-            layer.eval();
             double s = Timing.medianSeconds(() -> {
                 try (GradMode.Scope off = GradMode.off()) {
                     layer.forward(Var.constant(x));
@@ -165,6 +178,15 @@ public final class RecurWorker {
                 emit(suite, name, "infer_gflops", "GFLOP/s", flops / s / 1e9);
                 emit(suite, name, "infer_sgemm_fraction", "ratio", flops / s / 1e9 / sgemm);
             }
+        }
+        if (modes.contains("s")) {
+            double s = Timing.medianSeconds(() -> {
+                try (GradMode.Scope off = GradMode.off()) {
+                    LayerState state = layer.zeroState(batch);
+                    for (int t = 0; t < steps; t++) state = layer.step(Var.constant(x.select(0, t)), state).state();
+                }
+            }, minTime, maxSamples);
+            emit(suite, name, "step_tokens_per_s", "tokens/s", tokens / s);
         }
         emit(suite, name, "peak_rss", "MiB", Timing.peakRssMib());
     }

@@ -49,7 +49,10 @@ class PeersTest {
         assertEquals(List.of("default", "OMP_NUM_THREADS=1", "OMP_WAIT_POLICY=PASSIVE"),
                 peers.workers("dl4j", "rnn", List.of("lstm:256:128:32:ti"), full).stream().map(WorkerSpec::variant).toList());
         assertEquals("PASSIVE", peers.workers("dl4j", "stream", List.of("lstm:256:1"), full).get(2).env().get("OMP_WAIT_POLICY"));
-        assertEquals(1, peers.workers("dl4j", "rnn", List.of("lstm:256:128:32:ti"), quick).size());
+        assertEquals(List.of("OMP_NUM_THREADS=1"),
+                peers.workers("dl4j", "rnn", List.of("lstm:256:128:32:ti"), quick).stream().map(WorkerSpec::variant).toList());
+        assertEquals(List.of("threads=1"),
+                peers.workers("torch", "rnn", List.of("lstm:256:128:32:ti"), quick).stream().map(WorkerSpec::variant).toList());
         assertEquals("1", peers.workers("torch", "stream", List.of("lstm:256:1"), full).get(0).env().get("OMP_NUM_THREADS"));
         assertTrue(peers.workers("torch", "gemm", List.of("256x256x256"), full).isEmpty(), "torch has no gemm worker");
         assertEquals(1, peers.workers("openblas", "gemm", List.of("256x256x256"), full).size());
