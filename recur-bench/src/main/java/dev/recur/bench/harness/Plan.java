@@ -79,12 +79,22 @@ public record Plan(boolean quick, int rounds, double minTime, int maxSamples, in
             for (int h : tableHidden) merge(specs, cell + ":" + h + ":128:32", "ti");
         }
         int[] curveHidden = quick ? new int[] {64, 256} : new int[] {64, 128, 256, 512, 1024, 2048};
-        int[] curveSteps = quick ? new int[] {128, 512} : new int[] {128, 256, 512, 1024, 2048, 4096, 8192};
+        int[] curveSteps = quick ? new int[] {128, 256} : new int[] {128, 256, 512, 1024, 2048, 4096, 8192};
         for (int h : curveHidden) merge(specs, "lstm:" + h + ":128:32", "i");
         for (int t : curveSteps) merge(specs, "lstm:256:" + t + ":32", "i");
+        // Smallest first: a worker's peak RSS only grows (a JVM keeps the heap it has grown, allocators
+        // keep arenas), so in ascending order each case's high-water mark is its own.
         List<String> out = new ArrayList<>();
         specs.forEach((k, modes) -> out.add(k + ":" + modes));
+        out.sort(java.util.Comparator.comparingLong(Plan::footprint));
         return out;
+    }
+
+    /** A rough memory size of an rnn case: steps x batch x hidden, times 3 when it trains (saved activations). */
+    static long footprint(String spec) {
+        String[] p = spec.split(":");
+        long size = Long.parseLong(p[1]) * Long.parseLong(p[2]) * Long.parseLong(p[3]) + Long.parseLong(p[1]) * Long.parseLong(p[1]);
+        return p.length > 4 && p[4].contains("t") ? 3 * size : size;
     }
 
     private static void merge(Map<String, String> specs, String key, String modes) {
@@ -113,7 +123,7 @@ public record Plan(boolean quick, int rounds, double minTime, int maxSamples, in
      */
     public List<String> modernCases(Predicate<String> hasLayer) {
         List<String> out = new ArrayList<>();
-        int t = quick ? 256 : 2048, tS4d = quick ? 2048 : 16384;
+        int t = quick ? 128 : 2048, tS4d = quick ? 1024 : 16384;
         for (String l : List.of("gla", "deltanet")) {
             if (quick && l.equals("deltanet")) continue;
             for (String mode : List.of("chunk", "recurrent")) add(out, hasLayer, l + ":256:" + t + ":4:t:mode=" + mode);

@@ -50,7 +50,11 @@ public final class Report {
                 .append("Ratios are Recur / peer against the peer's best configuration: above 1 means Recur is ahead ")
                 .append("for throughput (tokens/s, steps/s, GFLOP/s), behind for latency (us) and memory (MiB). ")
                 .append("Recur runs on all cores; torch at 1 and 2 intra-op threads; Deeplearning4j at its defaults, ")
-                .append("OMP_NUM_THREADS=1 and OMP_WAIT_POLICY=PASSIVE; OpenBLAS at the thread count in the case.\n\n");
+                .append("OMP_NUM_THREADS=1 and OMP_WAIT_POLICY=PASSIVE; OpenBLAS at the thread count in the case. ")
+                .append("peak_rss is the worker process's resident high-water mark over the case (cases run smallest first, ")
+                .append("since a process keeps memory it has grown); *_gflops count an LSTM/GRU/RNN step as its GEMMs ")
+                .append("(2·gates·H·(I+H) per token forward, 3x that for a training step) and *_sgemm_fraction divides ")
+                .append("that by the same library's own sgemm at the step's shape (B×H times H×gates·H).\n\n");
         Set<String> suites = new LinkedHashSet<>(SUITE_ORDER);
         for (Results.Entry e : results.entries()) suites.add(e.suite());
         for (String suite : suites) {

@@ -30,6 +30,9 @@ class PlanTest {
         assertTrue(cases.contains("lstm:256:8192:32:i"));
         assertEquals(cases.size(), cases.stream().map(c -> c.substring(0, c.lastIndexOf(':'))).distinct().count(), "no case twice");
         assertTrue(Plan.of(false, null).rnnCases(c -> !c.equals("rnn")).stream().noneMatch(c -> c.startsWith("rnn:")));
+        for (int i = 1; i < cases.size(); i++) {
+            assertTrue(Plan.footprint(cases.get(i - 1)) <= Plan.footprint(cases.get(i)), "smallest first, for the peak RSS: " + cases);
+        }
     }
 
     @Test
