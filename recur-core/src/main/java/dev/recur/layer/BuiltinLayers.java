@@ -12,5 +12,6 @@ final class BuiltinLayers {
         dev.recur.ssm.SsmLayers.register();
         dev.recur.attention.AttentionLayers.register();
         dev.recur.linear.LinearLayers.register();
+        dev.recur.rnn.ClassicLayers.register();
     }
 }
