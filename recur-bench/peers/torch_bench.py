@@ -14,7 +14,7 @@ carried state. The thread count is fixed by the caller (--threads, and OMP_NUM_T
 environment), since torch's intra-op pool is sized once.
 
   torch_bench.py --suite rnn|stream --cases lstm:256:128:32:ti,... --threads 1 [--input 64]
-                 [--min-time 1.0] [--max-samples 5] [--steps 2000]
+                 [--warmup 0.5] [--min-time 1.0] [--max-samples 5] [--steps 2000]
 """
 import argparse
 import json
@@ -51,10 +51,17 @@ def peak_rss_mib():
     return float("nan")
 
 
-def timed(op, min_time, max_samples):
-    """Median seconds per call: two warm-up calls, then samples until min_time has passed (at least one)."""
-    op()
-    op()
+WARMUP = 0.5  # seconds, from --warmup
+
+
+def timed(op, min_time, max_samples, warmup=None):
+    """Median seconds per call: warm-up calls for WARMUP seconds (at least two), then samples until
+    min_time has passed (at least one, at most max_samples): the loop of Recur's Timing.medianSeconds."""
+    w0 = time.perf_counter()
+    i = 0
+    while i < 2 or time.perf_counter() - w0 < (WARMUP if warmup is None else warmup):
+        op()
+        i += 1
     samples = []
     start = time.perf_counter()
     while True:
@@ -74,7 +81,7 @@ def module(torch, cell, inp, hidden):
 def sgemm_gflops(torch, m, k, n):
     """torch.mm at the recurrent step's shape (batch x hidden times hidden x gates*hidden)."""
     a, b, c = torch.rand(m, k), torch.rand(k, n), torch.empty(m, n)
-    s = timed(lambda: torch.mm(a, b, out=c), 0.3, 9)
+    s = timed(lambda: torch.mm(a, b, out=c), 0.3, 9, warmup=0.1)
     return 2.0 * m * k * n / s / 1e9
 
 
@@ -141,10 +148,13 @@ def main():
     ap.add_argument("--cases", required=True)
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--input", type=int, default=64)
+    ap.add_argument("--warmup", type=float, default=0.5)
     ap.add_argument("--min-time", type=float, default=1.0)
     ap.add_argument("--max-samples", type=int, default=5)
     ap.add_argument("--steps", type=int, default=2000)
     args = ap.parse_args()
+    global WARMUP
+    WARMUP = args.warmup
     import torch
     torch.set_num_threads(args.threads)
     print(json.dumps({"info": {"system": "torch", "version": torch.__version__, "threads": torch.get_num_threads(),

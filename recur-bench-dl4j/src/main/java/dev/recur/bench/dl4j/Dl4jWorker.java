@@ -34,10 +34,13 @@ import java.util.Properties;
  * (so no extra dense layer is timed), inference is {@code output()}, streaming is
  * {@code rnnTimeStep()} on a batch of one. Arrays are NCW (batch, features, time), DL4J's default.
  *
- * <p>{@code Dl4jWorker --suite rnn|stream --cases lstm:256:128:32:ti,... [--input 64] [--min-time 1.0]
- * [--max-samples 5] [--steps 2000]}
+ * <p>{@code Dl4jWorker --suite rnn|stream --cases lstm:256:128:32:ti,... [--input 64] [--warmup 0.5]
+ * [--min-time 1.0] [--max-samples 5] [--steps 2000]}
  */
 public final class Dl4jWorker {
+    /** Seconds of warm-up calls before each measurement (at least two calls), from --warmup. */
+    private static double warmup = 0.5;
+
     private Dl4jWorker() {}
 
     public static void main(String[] args) {
@@ -52,6 +55,7 @@ public final class Dl4jWorker {
                 case "--cases" -> cases = v;
                 case "--input" -> input = Integer.parseInt(v);
                 case "--min-time" -> minTime = Double.parseDouble(v);
+                case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--max-samples" -> maxSamples = Integer.parseInt(v);
                 case "--steps" -> steps = Integer.parseInt(v);
                 default -> fail("unknown option '" + args[i] + "'");
@@ -152,10 +156,13 @@ public final class Dl4jWorker {
         return 2.0 * m * k * n / s / 1e9;
     }
 
-    /** Median seconds per call: one warm-up call, then samples until {@code minTime} has passed (at least one). */
+    /**
+     * Median seconds per call: warm-up calls for {@link #warmup} seconds (at least two), then samples
+     * until {@code minTime} has passed (at least one): the loop of Recur's Timing.medianSeconds.
+     */
     private static double time(Runnable op, double minTime, int maxSamples) {
-        op.run();
-        op.run();
+        long w0 = System.nanoTime();
+        for (int i = 0; i < 2 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
         List<Double> samples = new ArrayList<>();
         long start = System.nanoTime();
         do {

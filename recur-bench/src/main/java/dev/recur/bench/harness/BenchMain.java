@@ -146,7 +146,7 @@ public final class BenchMain {
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseParallelGC", "-Xss8m", "-Xmx6g", "-cp", System.getProperty("java.class.path"),
                 RecurWorker.class.getName(), "--suite", suite, "--cases", String.join(",", cases),
-                "--input", Integer.toString(Plan.INPUT), "--min-time", Double.toString(plan.minTime()),
+                "--input", Integer.toString(Plan.INPUT), "--warmup", Double.toString(plan.warmup()), "--min-time", Double.toString(plan.minTime()),
                 "--max-samples", Integer.toString(plan.maxSamples()), "--steps", Integer.toString(plan.streamSteps())));
         if (suite.equals("gemm")) {
             cmd.add("--threads");

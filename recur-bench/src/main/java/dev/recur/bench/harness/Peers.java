@@ -102,7 +102,7 @@ public final class Peers {
     public List<WorkerSpec> workers(String peer, String suite, List<String> cases, Plan plan) {
         List<WorkerSpec> out = new ArrayList<>();
         String joined = String.join(",", cases);
-        String minTime = Double.toString(plan.minTime()), samples = Integer.toString(plan.maxSamples());
+        String minTime = Double.toString(plan.minTime()), samples = Integer.toString(plan.maxSamples()), warmup = Double.toString(plan.warmup());
         switch (peer) {
             case "torch" -> {
                 if (!suite.equals("rnn") && !suite.equals("stream")) break;
@@ -112,7 +112,7 @@ public final class Peers {
                     String n = Integer.toString(t);
                     out.add(new WorkerSpec("torch", "threads=" + t,
                             List.of(python, root.resolve("recur-bench/peers/torch_bench.py").toString(), "--suite", suite,
-                                    "--cases", joined, "--threads", n, "--input", Integer.toString(Plan.INPUT),
+                                    "--cases", joined, "--threads", n, "--input", Integer.toString(Plan.INPUT), "--warmup", warmup,
                                     "--min-time", minTime, "--max-samples", samples, "--steps", Integer.toString(plan.streamSteps())),
                             Map.of("OMP_NUM_THREADS", n, "MKL_NUM_THREADS", n)));
                 }
@@ -131,7 +131,7 @@ public final class Peers {
                 String java = dl4jJava();
                 List<String> cmd = List.of(java == null ? "java" : java, "-Xmx4g",
                         "-cp", root.resolve("recur-bench-dl4j/target/classes") + ":" + root.resolve("recur-bench-dl4j/target/lib") + "/*",
-                        "dev.recur.bench.dl4j.Dl4jWorker", "--suite", suite, "--cases", joined, "--input", Integer.toString(Plan.INPUT),
+                        "dev.recur.bench.dl4j.Dl4jWorker", "--suite", suite, "--cases", joined, "--input", Integer.toString(Plan.INPUT), "--warmup", warmup,
                         "--min-time", minTime, "--max-samples", samples, "--steps", Integer.toString(plan.streamSteps()));
                 // On a quick run only the single-thread configuration: the OpenMP defaults spin on a loaded
                 // machine and can take minutes per case; the full run measures all three.

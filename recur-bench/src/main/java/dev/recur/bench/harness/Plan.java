@@ -23,12 +23,12 @@ import java.util.function.Predicate;
  *       {@code threads=N} among the options.</li>
  * </ul>
  */
-public record Plan(boolean quick, int rounds, double minTime, int maxSamples, int streamSteps) {
+public record Plan(boolean quick, int rounds, double warmup, double minTime, int maxSamples, int streamSteps) {
     public static final int INPUT = 64;
 
     public static Plan of(boolean quick, Integer rounds) {
-        return quick ? new Plan(true, rounds == null ? 2 : rounds, 0.3, 3, 500)
-                : new Plan(false, rounds == null ? 3 : rounds, 1.0, 5, 2000);
+        return quick ? new Plan(true, rounds == null ? 2 : rounds, 0.25, 0.3, 3, 500)
+                : new Plan(false, rounds == null ? 3 : rounds, 0.5, 1.0, 5, 2000);
     }
 
     /** Recur's registry name of a classic cell: the Elman RNN with tanh is {@code rnn_tanh} there, {@code rnn} in the cases. */

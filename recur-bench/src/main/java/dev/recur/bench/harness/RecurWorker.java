@@ -31,10 +31,11 @@ import java.util.Arrays;
  * --cases ... [--input 64] [--min-time 1] [--max-samples 5] [--steps 2000]}
  */
 public final class RecurWorker {
-    private final double minTime;
+    private final double warmup, minTime;
     private final int maxSamples;
 
-    private RecurWorker(double minTime, int maxSamples) {
+    private RecurWorker(double warmup, double minTime, int maxSamples) {
+        this.warmup = warmup;
         this.minTime = minTime;
         this.maxSamples = maxSamples;
     }
@@ -42,7 +43,7 @@ public final class RecurWorker {
     public static void main(String[] args) {
         String suite = null, cases = null, threads = "1,2";
         int input = Plan.INPUT, maxSamples = 5, steps = 2000;
-        double minTime = 1.0;
+        double minTime = 1.0, warmup = 0.5;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
             String v = args[i + 1];
@@ -52,6 +53,7 @@ public final class RecurWorker {
                 case "--threads" -> threads = v;
                 case "--input" -> input = Integer.parseInt(v);
                 case "--min-time" -> minTime = Double.parseDouble(v);
+                case "--warmup" -> warmup = Double.parseDouble(v);
                 case "--max-samples" -> maxSamples = Integer.parseInt(v);
                 case "--steps" -> steps = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
@@ -60,7 +62,8 @@ public final class RecurWorker {
         if (suite == null || cases == null) throw new IllegalArgumentException("--suite and --cases are required");
         System.out.println("{\"info\":{\"system\":\"recur\",\"backend\":\"" + Backends.active().name()
                 + "\",\"threads\":" + Parallel.threads() + ",\"java\":\"" + System.getProperty("java.version") + "\"}}");
-        RecurWorker w = new RecurWorker(minTime, maxSamples);
+        RecurWorker w = new RecurWorker(warmup, minTime, maxSamples);
+        w.warmUpProcess(suite, cases, input);
         for (String spec : cases.split(",")) {
             String[] p = spec.split(":");
             switch (suite) {
@@ -81,6 +84,46 @@ public final class RecurWorker {
         }
     }
 
+    /**
+     * A fresh JVM runs the Vector API interpreted, orders of magnitude slower, until C2 has compiled
+     * the kernels: before the first case, run the GEMM and each case's layer at a small size for
+     * about {@code 4 x warmup} seconds in all, so that no case pays for compilation.
+     */
+    private void warmUpProcess(String suite, String cases, int input) {
+        long budget = (long) (4 * warmup * 1e9), t0 = System.nanoTime();
+        Gemm gemm = Backends.active().gemm();
+        float[] a = new float[32 * 256], b = new float[256 * 1024], c = new float[32 * 1024];
+        long gemmEnd = t0 + budget / 3;
+        while (System.nanoTime() < gemmEnd) gemm.sgemm(false, false, 32, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+        if (suite.equals("gemm")) return;
+        java.util.LinkedHashSet<String> layers = new java.util.LinkedHashSet<>();
+        for (String spec : cases.split(",")) {
+            String[] p = spec.split(":");
+            if (LayerRegistry.contains(Plan.recurLayer(p[0]))) layers.add(p[0] + (p.length > 5 ? ":" + p[5] : ""));
+        }
+        if (layers.isEmpty()) return;
+        long each = (budget - (System.nanoTime() - t0)) / layers.size();
+        for (String l : layers) {
+            String[] p = l.split(":");
+            LayerConfig config = new LayerConfig(Plan.recurLayer(p[0]), suite.equals("rnn") || suite.equals("stream") ? input : 32, 32);
+            for (String kv : p.length > 1 ? p[1].split(";") : new String[0]) {
+                String[] f = kv.split("=", 2);
+                if (!f[0].equals("threads")) config = config.with(f[0], f[1]);
+            }
+            SequenceLayer layer = LayerRegistry.create(config, new Rng(1));
+            Tensor x = Tensor.zeros(16, 4, config.inputSize());
+            Sgd opt = new Sgd(layer.namedParameters(), 0.01);
+            long end = System.nanoTime() + each;
+            while (System.nanoTime() < end) {
+                opt.zeroGrad();
+                Reduce.mean(layer.forward(Var.constant(x)).output()).backward();
+                try (GradMode.Scope off = GradMode.off()) {
+                    layer.step(Var.constant(x.select(0, 0)), layer.zeroState(4));
+                }
+            }
+        }
+    }
+
     private boolean registered(String suite, String spec, String layer) {
         if (LayerRegistry.contains(Plan.recurLayer(layer))) return true;
         System.out.println("{\"unsupported\":{\"suite\":\"" + suite + "\",\"case\":\"" + spec
@@ -92,19 +135,19 @@ public final class RecurWorker {
         String[] d = shape.split("x");
         int m = Integer.parseInt(d[0]), k = Integer.parseInt(d[1]), n = Integer.parseInt(d[2]);
         Parallel.setThreads(threads);
-        emit("gemm", Plan.gemmCase(shape, threads), "gflops", "GFLOP/s", sgemmGflops(m, k, n, minTime, maxSamples));
+        emit("gemm", Plan.gemmCase(shape, threads), "gflops", "GFLOP/s", sgemmGflops(m, k, n, warmup, minTime, maxSamples));
     }
 
     /** Recur's SGEMM (C = A·B, row-major, beta 0) in GFLOP/s, calls batched so each sample lasts >= 20 ms. */
-    static double sgemmGflops(int m, int k, int n, double minTime, int maxSamples) {
+    static double sgemmGflops(int m, int k, int n, double warmup, double minTime, int maxSamples) {
         Rng rng = new Rng(42);
         float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
         rng.fillUniform(a, 0, a.length, -1f, 1f);
         rng.fillUniform(b, 0, b.length, -1f, 1f);
         Gemm gemm = Backends.active().gemm();
         Runnable once = () -> gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
-        // The first calls run before C2 has compiled the kernels: warm up for a fixed wall time.
-        long end = System.nanoTime() + 300_000_000L;
+        // Calls per sample from a warm-up of fixed wall time (the process warm-up has compiled the kernels).
+        long end = System.nanoTime() + (long) (Math.max(0.1, warmup) * 1e9);
         long calls = 0;
         while (System.nanoTime() < end) {
             once.run();
@@ -113,7 +156,7 @@ public final class RecurWorker {
         int batch = (int) Math.max(1, calls / 15); // about 20 ms of calls per sample
         double s = Timing.medianSeconds(() -> {
             for (int i = 0; i < batch; i++) once.run();
-        }, minTime, maxSamples * 3) / batch;
+        }, 0, minTime, maxSamples * 3) / batch;
         return 2.0 * m * k * n / s / 1e9;
     }
 
@@ -149,7 +192,7 @@ public final class RecurWorker {
         double tokens = (double) batch * steps;
         int g = gates(layerName);
         double flops = 2.0 * g * hidden * (input + hidden) * tokens; // one forward pass, GEMM-equivalent
-        double sgemm = g == 0 ? Double.NaN : sgemmGflops(batch, hidden, g * hidden, 0.3, 9);
+        double sgemm = g == 0 ? Double.NaN : sgemmGflops(batch, hidden, g * hidden, warmup, 0.3, 9);
         if (g > 0) emit(suite, name, "sgemm_gflops", "GFLOP/s", sgemm);
         if (modes.contains("t")) {
             layer.train(true);
@@ -159,7 +202,7 @@ public final class RecurWorker {
                 Var loss = Reduce.mean(layer.forward(Var.constant(x)).output());
                 loss.backward();
                 opt.step();
-            }, minTime, maxSamples);
+            }, warmup, minTime, maxSamples);
             emit(suite, name, "train_tokens_per_s", "tokens/s", tokens / s);
             if (g > 0) {
                 emit(suite, name, "train_gflops", "GFLOP/s", 3 * flops / s / 1e9);
@@ -172,7 +215,7 @@ public final class RecurWorker {
                 try (GradMode.Scope off = GradMode.off()) {
                     layer.forward(Var.constant(x));
                 }
-            }, minTime, maxSamples);
+            }, warmup, minTime, maxSamples);
             emit(suite, name, "infer_tokens_per_s", "tokens/s", tokens / s);
             if (g > 0) {
                 emit(suite, name, "infer_gflops", "GFLOP/s", flops / s / 1e9);
@@ -185,7 +228,7 @@ public final class RecurWorker {
                     LayerState state = layer.zeroState(batch);
                     for (int t = 0; t < steps; t++) state = layer.step(Var.constant(x.select(0, t)), state).state();
                 }
-            }, minTime, maxSamples);
+            }, warmup, minTime, maxSamples);
             emit(suite, name, "step_tokens_per_s", "tokens/s", tokens / s);
         }
         emit(suite, name, "peak_rss", "MiB", Timing.peakRssMib());

@@ -39,7 +39,7 @@ class RecurWorkerTest {
 
     @Test
     void gemmReportsEveryShapeAtEveryThreadCount() {
-        WorkerOutput out = run("--suite", "gemm", "--cases", "8x16x32", "--threads", "1,2", "--min-time", "0", "--max-samples", "1");
+        WorkerOutput out = run("--suite", "gemm", "--cases", "8x16x32", "--threads", "1,2", "--warmup", "0", "--min-time", "0", "--max-samples", "1");
         assertEquals(List.of("8x16x32 threads=1", "8x16x32 threads=2"), out.measurements().stream().map(Measurement::caseName).toList());
         assertTrue(out.measurements().stream().allMatch(m -> m.system().equals("recur") && m.unit().equals("GFLOP/s") && m.value() > 0));
         assertEquals("recur", out.info().get("system"));
@@ -47,7 +47,7 @@ class RecurWorkerTest {
 
     @Test
     void sequenceCasesCarryOptionsIntoTheCaseNameAndMeasureEachMode() {
-        WorkerOutput out = run("--suite", "modern", "--cases", "gla:16:8:2:tis:mode=recurrent;threads=1", "--min-time", "0", "--max-samples", "1");
+        WorkerOutput out = run("--suite", "modern", "--cases", "gla:16:8:2:tis:mode=recurrent;threads=1", "--warmup", "0", "--min-time", "0", "--max-samples", "1");
         Set<String> metrics = out.measurements().stream().map(Measurement::metric).collect(Collectors.toSet());
         assertEquals(Set.of("train_tokens_per_s", "infer_tokens_per_s", "step_tokens_per_s", "peak_rss"), metrics);
         assertEquals("gla W=16 T=8 B=2 mode=recurrent threads=1", out.measurements().get(0).caseName());
@@ -55,7 +55,7 @@ class RecurWorkerTest {
 
     @Test
     void anUnregisteredLayerIsReportedNotDropped() {
-        WorkerOutput out = run("--suite", "rnn", "--cases", "no_such_cell:16:8:2:ti", "--min-time", "0", "--max-samples", "1");
+        WorkerOutput out = run("--suite", "rnn", "--cases", "no_such_cell:16:8:2:ti", "--warmup", "0", "--min-time", "0", "--max-samples", "1");
         assertTrue(out.measurements().isEmpty());
         assertEquals(List.of("rnn no_such_cell:16:8:2:ti: layer 'no_such_cell' is not registered in this build"), out.unsupported());
     }
