@@ -1,7 +1,5 @@
 package dev.recur.ssm;
 
-import dev.recur.kernel.Backends;
-import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Parallel;
 import dev.recur.kernel.fft.Fft;
 import dev.recur.kernel.fft.RealFft;
@@ -13,14 +11,14 @@ import dev.recur.kernel.fft.RealFft;
  * (shared by the batch), the convolutions B*H*T log T, against B*H*M*T for the recurrence.
  *
  * <p>The rest of the recurrence's contract is kept exactly, through the powers
- * {@code P_l = lambda^l} (per channel, as a (2M, T+1) real block):
+ * {@code P_l = lambda^l} of each channel:
  * <ul>
  * <li>an initial state x0 adds {@code 2 Re sum_n C_n x0_n P_{t+1}} to y_t;</li>
  * <li>the final state after L steps is {@code P_L x0 + bBar sum_{t<L} P_{L-1-t} u_t};</li>
  * <li>every gradient that reaches a power is collected as
  *     {@code g_lambda = sum_l g_{P_l} l conj(P_{l-1})}.</li>
  * </ul>
- * These sums are GEMMs against the power block.
+ * These sums, and the kernel itself, are {@link Vandermonde} sums: GEMMs against blocks of powers.
  *
  * <p>Work is split into blocks of {@value #LANES} channels (one task each, so no two tasks write
  * the same element): a block's columns are copied out of the (T, B, H) arrays once, into one
@@ -29,8 +27,6 @@ import dev.recur.kernel.fft.RealFft;
  */
 final class SsmConvolution {
     static final int LANES = 16;
-    /** Powers are built as lambda^(qQ) * lambda^r, r < Q: one independent complex product each. */
-    private static final int POWER_BLOCK = 64;
 
     private SsmConvolution() {}
 
@@ -45,10 +41,10 @@ final class SsmConvolution {
         float[] kRe = new float[bins * H], kIm = new float[bins * H];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
         Parallel.forRange(blocks, 1, (start, end) -> {
-            Powers p = new Powers(M, T);
+            Vandermonde p = new Vandermonde(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] kernel = new float[T * LANES];
-            float[] vT = new float[T * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
+            float[] vT = new float[p.paddedLength() * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
             float[] out = new float[B * T], fr = new float[bins * LANES], fi = new float[bins * LANES];
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = Math.min(LANES, H - h0);
@@ -66,8 +62,8 @@ final class SsmConvolution {
                     p.combine(coef, 1, 0, T, out);
                     for (int l = 0; l < T; l++) kernel[l * w + hl] = out[l];
                     // Final state: S_b = sum_{j < L_b} u_{b, L_b-1-j} P_j.
-                    uc.reversed(hl, len, vT, false);
-                    p.dotsT(vT, B, T, 0, outT);
+                    uc.reversed(hl, len, vT, p.paddedLength(), false);
+                    p.sums(vT, B, T, 0, outT);
                     for (int b = 0; b < B; b++) {
                         int L = len == null ? T : len[b];
                         for (int n = 0; n < M; n++) {
@@ -142,8 +138,8 @@ final class SsmConvolution {
             float[] ur = new float[bins * LANES], ui = new float[bins * LANES];
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
             float[] dK = new float[T * LANES];
-            Powers p = new Powers(M, T);
-            Work work = new Work(T, B, M);
+            Vandermonde p = new Vandermonde(M, T);
+            Work work = new Work(p.paddedLength(), T, B, M);
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = Math.min(LANES, H - h0);
                 // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra.
@@ -211,9 +207,9 @@ final class SsmConvolution {
         final float[] vT, outT, coef, out;
         final double[] gLr, gLi, gCr, gCi, gBr, gBi;
 
-        Work(int T, int B, int M) {
+        Work(int padded, int T, int B, int M) {
             int rows = Math.max(B, 1);
-            vT = new float[T * rows];
+            vT = new float[padded * rows];
             outT = new float[2 * M * rows];
             coef = new float[rows * 2 * M];
             out = new float[rows * Math.max(T, 1)];
@@ -236,17 +232,19 @@ final class SsmConvolution {
     }
 
     /** g_W = 2 sum_l dK_l conj(P_l) into C and bBar; g_lambda += 2 conj(W) sum_j (j+1) dK_{j+1} conj(P_j). */
-    private static void kernelGrads(DiscreteSsm s, Powers p, int h, float[] dK, int hl, int w, Work k) {
+    private static void kernelGrads(DiscreteSsm s, Vandermonde p, int h, float[] dK, int hl, int w, Work k) {
         int M = s.modes, T = p.steps();
+        java.util.Arrays.fill(k.vT, Math.max(0, T - 1), p.paddedLength(), 0f);
         for (int l = 0; l < T; l++) k.vT[l] = dK[l * w + hl];
-        p.dotsT(k.vT, 1, T, 0, k.outT);
+        p.sums(k.vT, 1, T, 0, k.outT);
         double[] gwr = new double[M], gwi = new double[M];
         for (int n = 0; n < M; n++) {
             gwr[n] = 2 * k.outT[n];
             gwi[n] = -2 * k.outT[M + n];
         }
         for (int j = 0; j + 1 < T; j++) k.vT[j] = (j + 1) * dK[(j + 1) * w + hl];
-        p.dotsT(k.vT, 1, T - 1, 0, k.outT);
+        k.vT[T - 1] = 0f;
+        p.sums(k.vT, 1, T - 1, 0, k.outT);
         for (int n = 0; n < M; n++) {
             int i = h * M + n;
             double wr = s.cRe[i] * s.bRe[i] - s.cIm[i] * s.bIm[i], wi = s.cRe[i] * s.bIm[i] + s.cIm[i] * s.bRe[i];
@@ -262,11 +260,13 @@ final class SsmConvolution {
     }
 
     /** y_{b,t} += 2 Re sum_n q_bn P_{n,t+1} with q = C x0: gradients of q, then of C, x0 and lambda. */
-    private static void initialStateGrads(DiscreteSsm s, Powers p, int h, Columns dyc, int hl,
+    private static void initialStateGrads(DiscreteSsm s, Vandermonde p, int h, Columns dyc, int hl,
                                           float[] x0Re, float[] x0Im, float[] gx0Re, float[] gx0Im, Work k) {
-        int H = s.channels, M = s.modes, T = p.steps(), B = dyc.batch;
-        float[] dy = dyc.column(hl); // (T, B): exactly the vT layout
-        p.dotsT(dy, B, T, 1, k.outT); // sum_t dy_bt P_{t+1}
+        int H = s.channels, M = s.modes, T = p.steps(), B = dyc.batch, tp = p.paddedLength();
+        float[] dy = dyc.column(hl); // (T, B)
+        java.util.Arrays.fill(k.vT, 0, B * tp, 0f);
+        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[b * tp + t] = dy[t * B + b];
+        p.sums(k.vT, B, T, 1, k.outT); // sum_t dy_bt P_{t+1}
         double[] gq = new double[B * 2 * M];
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
@@ -274,8 +274,8 @@ final class SsmConvolution {
                 gq[b * 2 * M + M + n] = -2 * k.outT[(M + n) * B + b];
             }
         }
-        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[t * B + b] = (t + 1) * dy[t * B + b];
-        p.dotsT(k.vT, B, T, 0, k.outT); // sum_t (t+1) dy_bt P_t
+        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[b * tp + t] = (t + 1) * dy[t * B + b];
+        p.sums(k.vT, B, T, 0, k.outT); // sum_t (t+1) dy_bt P_t
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
                 int i = h * M + n, o = (b * M + n) * H + h;
@@ -295,7 +295,7 @@ final class SsmConvolution {
     }
 
     /** x_L = P_L x0 + bBar S with S = sum_{t<L} P_{L-1-t} u_t: gradients of x0, bBar, u and lambda. */
-    private static void finalStateGrads(DiscreteSsm s, Saved saved, Powers p, int h, Columns uc, Columns guc, int hl,
+    private static void finalStateGrads(DiscreteSsm s, Saved saved, Vandermonde p, int h, Columns uc, Columns guc, int hl,
                                         int[] len, float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
                                         float[] gx0Re, float[] gx0Im, Work k) {
         int H = s.channels, M = s.modes, T = p.steps(), B = uc.batch;
@@ -328,8 +328,8 @@ final class SsmConvolution {
         p.combine(k.coef, B, 0, T, k.out);
         guc.setRowsReversed(hl, k.out, len);
         // g_lambda += sum_b g_S sum_{j>=1} u_{L-1-j} j conj(P_{j-1}): weights (j'+1) u_{L-2-j'} at j' = j-1.
-        uc.reversed(hl, len, k.vT, true);
-        p.dotsT(k.vT, B, T, 0, k.outT);
+        uc.reversed(hl, len, k.vT, p.paddedLength(), true);
+        p.sums(k.vT, B, T, 0, k.outT);
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
                 double gsr = k.coef[b * 2 * M + n], gsi = k.coef[b * 2 * M + M + n];
@@ -395,17 +395,18 @@ final class SsmConvolution {
         }
 
         /**
-         * Column j read backwards from each sequence's end, as {@code vT[i*B + b] = x_{b, L_b-1-i}}
-         * (zero for {@code i >= L_b}); with {@code weighted}, {@code (i+1) x_{b, L_b-2-i}} instead.
+         * Column j read backwards from each sequence's end, one row of {@code ld} per sequence:
+         * {@code v[b*ld + i] = x_{b, L_b-1-i}} (zero for {@code i >= L_b}); with {@code weighted},
+         * {@code (i+1) x_{b, L_b-2-i}} instead.
          */
-        void reversed(int j, int[] len, float[] vT, boolean weighted) {
+        void reversed(int j, int[] len, float[] v, int ld, boolean weighted) {
             float[] c = cols[j];
             int T = steps, B = batch;
             for (int b = 0; b < B; b++) {
                 int L = len == null ? T : len[b];
-                for (int i = 0; i < T; i++) {
+                for (int i = 0; i < ld; i++) {
                     int t = weighted ? L - 2 - i : L - 1 - i;
-                    vT[i * B + b] = t >= 0 ? (weighted ? (i + 1) * c[t * B + b] : c[t * B + b]) : 0f;
+                    v[b * ld + i] = t >= 0 ? (weighted ? (i + 1) * c[t * B + b] : c[t * B + b]) : 0f;
                 }
             }
         }
@@ -435,83 +436,6 @@ final class SsmConvolution {
                     for (int j = 0; j < w; j++) a[o + j] = cols[j][r];
                 }
             }
-        }
-    }
-
-    /**
-     * The powers {@code lambda_n^l}, {@code l = 0..T}, of one channel as a (2M, T+1) row-major
-     * block: rows n hold real parts, rows M+n imaginary parts. Sums against it are GEMMs.
-     */
-    static final class Powers {
-        private final int modes, ld;
-        private final float[] block;
-        private final double[] baseRe = new double[POWER_BLOCK], baseIm = new double[POWER_BLOCK];
-        private final float[] rowRe = new float[POWER_BLOCK], rowIm = new float[POWER_BLOCK];
-        private final Gemm gemm = Backends.active().gemm();
-
-        Powers(int modes, int T) {
-            this.modes = modes;
-            this.ld = T + 1;
-            this.block = new float[2 * modes * ld];
-        }
-
-        int steps() {
-            return ld - 1;
-        }
-
-        void compute(DiscreteSsm s, int h) {
-            for (int n = 0; n < modes; n++) {
-                int i = h * modes + n;
-                double lr = s.lamRe[i], li = s.lamIm[i];
-                double br = 1, bi = 0;
-                for (int r = 0; r < POWER_BLOCK; r++) { // lambda^r
-                    baseRe[r] = br;
-                    baseIm[r] = bi;
-                    double t = br * lr - bi * li;
-                    bi = br * li + bi * lr;
-                    br = t;
-                }
-                double sr = br, si = bi; // lambda^Q
-                double ar = 1, ai = 0;   // lambda^(qQ)
-                int re = n * ld, im = (modes + n) * ld;
-                for (int q = 0; q * POWER_BLOCK < ld; q++) {
-                    int l0 = q * POWER_BLOCK, cnt = Math.min(POWER_BLOCK, ld - l0);
-                    // zero-offset rows so that C2 vectorises the products
-                    for (int r = 0; r < POWER_BLOCK; r++) {
-                        rowRe[r] = (float) (ar * baseRe[r] - ai * baseIm[r]);
-                        rowIm[r] = (float) (ar * baseIm[r] + ai * baseRe[r]);
-                    }
-                    System.arraycopy(rowRe, 0, block, re + l0, cnt);
-                    System.arraycopy(rowIm, 0, block, im + l0, cnt);
-                    double t = ar * sr - ai * si;
-                    ai = ar * si + ai * sr;
-                    ar = t;
-                }
-            }
-        }
-
-        double re(int n, int l) {
-            return block[n * ld + l];
-        }
-
-        double im(int n, int l) {
-            return block[(modes + n) * ld + l];
-        }
-
-        /** {@code out[r][l] = sum_k coef[r][k] P[k][shift + l]}, l < len: (rows, 2M) times (2M, len). */
-        void combine(float[] coef, int rows, int shift, int len, float[] out) {
-            if (rows == 0 || len == 0) return;
-            gemm.sgemm(false, false, rows, len, 2 * modes, 1f, coef, 0, 2 * modes, block, shift, ld, 0f, out, 0, len);
-        }
-
-        /** {@code outT[k][r] = sum_{l<len} P[k][shift + l] vT[l][r]}: (2M, len) times (len, rows). */
-        void dotsT(float[] vT, int rows, int len, int shift, float[] outT) {
-            if (rows == 0) return;
-            if (len == 0) {
-                java.util.Arrays.fill(outT, 0, rows * 2 * modes, 0f);
-                return;
-            }
-            gemm.sgemm(false, false, 2 * modes, rows, len, 1f, block, shift, ld, vT, 0, rows, 0f, outT, 0, rows);
         }
     }
 }
