@@ -21,12 +21,12 @@ import dev.recur.kernel.fft.RealFft;
  * These sums, and the kernel itself, are {@link Vandermonde} sums: GEMMs against blocks of powers.
  *
  * <p>Work is split into blocks of {@value #LANES} channels (one task each, so no two tasks write
- * the same element): a block's columns are copied out of the (T, B, H) arrays once, into one
- * contiguous (T, B) matrix per channel, the per-channel algebra runs on those, and the FFTs take
- * the block's channels as vector lanes.
+ * the same element). The (T, B, H) arrays are re-laid once as {@link ChannelBlocks}, so that a
+ * block's sequences are contiguous; the FFTs take the block's channels as vector lanes, and the
+ * per-channel algebra runs on {@link Columns}, one contiguous (T, B) matrix per channel.
  */
 final class SsmConvolution {
-    static final int LANES = 16;
+    static final int LANES = ChannelBlocks.LANES;
 
     private SsmConvolution() {}
 
@@ -37,19 +37,20 @@ final class SsmConvolution {
                          float[] y, float[] xRe, float[] xIm) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
-        int bins = rfft.bins(), blocks = (H + LANES - 1) / LANES;
+        int bins = rfft.bins();
         float[] kRe = new float[bins * H], kIm = new float[bins * H];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
-        Parallel.forRange(blocks, 1, (start, end) -> {
+        ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = new ChannelBlocks(T, B, H);
+        Parallel.forRange(ub.blocks, 1, (start, end) -> {
             Vandermonde p = new Vandermonde(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] kernel = new float[T * LANES];
             float[] vT = new float[p.paddedLength() * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
             float[] out = new float[B * T], fr = new float[bins * LANES], fi = new float[bins * LANES];
             for (int blk = start; blk < end; blk++) {
-                int h0 = blk * LANES, w = Math.min(LANES, H - h0);
-                Columns uc = Columns.gather(u, T, B, H, h0, w);
-                Columns y0 = x0Re == null ? null : new Columns(T, B, H, h0, w);
+                int h0 = blk * LANES, w = ub.width(blk);
+                Columns uc = Columns.gather(ub, blk);
+                Columns y0 = x0Re == null ? null : new Columns(T, B, w);
                 for (int hl = 0; hl < w; hl++) {
                     int h = h0 + hl;
                     p.compute(s, h);
@@ -95,27 +96,29 @@ final class SsmConvolution {
                     }
                 }
                 rfft.forward(kernel, 0, w, T, w, kRe, kIm, h0, H, ws);
-                if (y0 != null) y0.scatter(y, false);
-                else for (int t = 0; t < T * B; t++) java.util.Arrays.fill(y, t * H + h0, t * H + h0 + w, 0f);
+                if (y0 != null) y0.scatter(yb, blk, false);
+                float[] d = channelValues(s.d, h0);
                 for (int b = 0; b < B; b++) {
-                    int off = b * H + h0, stride = B * H;
-                    rfft.forward(u, off, stride, T, w, fr, fi, 0, w, ws);
+                    int off = ub.offset(blk, b);
+                    rfft.forward(ub.data, off, LANES, T, w, fr, fi, 0, w, ws);
                     multiply(fr, fi, w, kRe, kIm, h0, H, bins, false);
-                    rfft.inverse(fr, fi, 0, w, w, y, off, stride, T, true, ws);
-                }
-                for (int t = 0; t < T; t++) {
-                    for (int b = 0; b < B; b++) {
-                        int row = (t * B + b) * H;
-                        if (len != null && t >= len[b]) {
-                            java.util.Arrays.fill(y, row + h0, row + h0 + w, 0f);
-                        } else {
-                            for (int h = h0; h < h0 + w; h++) y[row + h] += (float) s.d[h] * u[row + h];
-                        }
+                    rfft.inverse(fr, fi, 0, w, w, yb.data, off, LANES, T, true, ws);
+                    for (int t = 0; t < T; t++) {
+                        int o = off + t * LANES;
+                        for (int l = 0; l < LANES; l++) yb.data[o + l] += d[l] * ub.data[o + l];
                     }
                 }
             }
         });
+        yb.copyTo(y, len);
         return new Saved(kRe, kIm, sRe, sIm);
+    }
+
+    /** {@code v[h0 .. h0+LANES)} as floats (zero past the end), the per-lane factors of a block. */
+    private static float[] channelValues(double[] v, int h0) {
+        float[] f = new float[LANES];
+        for (int l = 0; l < LANES && h0 + l < v.length; l++) f[l] = (float) v[h0 + l];
+        return f;
     }
 
     /**
@@ -128,11 +131,12 @@ final class SsmConvolution {
                                       float[] gu, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
-        int bins = rfft.bins(), blocks = (H + LANES - 1) / LANES;
-        float[] dy = masked(dyIn, T, B, H, len);
+        int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;
-        Parallel.forRange(blocks, 1, (start, end) -> {
+        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = ChannelBlocks.of(u, T, B, H, null);
+        ChannelBlocks gub = new ChannelBlocks(T, B, H);
+        Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] dr = new float[bins * LANES], di = new float[bins * LANES];
             float[] ur = new float[bins * LANES], ui = new float[bins * LANES];
@@ -141,34 +145,36 @@ final class SsmConvolution {
             Vandermonde p = new Vandermonde(M, T);
             Work work = new Work(p.paddedLength(), T, B, M);
             for (int blk = start; blk < end; blk++) {
-                int h0 = blk * LANES, w = Math.min(LANES, H - h0);
+                int h0 = blk * LANES, w = ub.width(blk);
                 // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra.
                 java.util.Arrays.fill(gr, 0f);
                 java.util.Arrays.fill(gi, 0f);
+                float[] d = channelValues(s.d, h0);
+                double[] gd = new double[LANES];
                 for (int b = 0; b < B; b++) {
-                    int off = b * H + h0, stride = B * H;
-                    rfft.forward(dy, off, stride, T, w, dr, di, 0, w, ws);
-                    rfft.forward(u, off, stride, T, w, ur, ui, 0, w, ws);
+                    int off = ub.offset(blk, b);
+                    rfft.forward(dyb.data, off, LANES, T, w, dr, di, 0, w, ws);
+                    rfft.forward(ub.data, off, LANES, T, w, ur, ui, 0, w, ws);
                     for (int i = 0; i < bins * w; i++) { // G += conj(U) DY
                         gr[i] += ur[i] * dr[i] + ui[i] * di[i];
                         gi[i] += ur[i] * di[i] - ui[i] * dr[i];
                     }
                     multiply(dr, di, w, saved.kRe(), saved.kIm(), h0, H, bins, true);
-                    rfft.inverse(dr, di, 0, w, w, gu, off, stride, T, true, ws);
-                }
-                rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
-                for (int t = 0; t < T; t++) {
-                    for (int b = 0; b < B; b++) {
-                        int row = (t * B + b) * H;
-                        for (int h = h0; h < h0 + w; h++) {
-                            gu[row + h] += (float) s.d[h] * dy[row + h];
-                            grads.d[h] += (double) dy[row + h] * u[row + h];
+                    rfft.inverse(dr, di, 0, w, w, gub.data, off, LANES, T, true, ws);
+                    for (int t = 0; t < T; t++) {
+                        int o = off + t * LANES;
+                        for (int l = 0; l < LANES; l++) {
+                            float g = dyb.data[o + l];
+                            gub.data[o + l] += d[l] * g;
+                            gd[l] += (double) g * ub.data[o + l];
                         }
                     }
                 }
-                Columns dyc = x0Re != null ? Columns.gather(dy, T, B, H, h0, w) : null;
-                Columns uc = finalGrad ? Columns.gather(u, T, B, H, h0, w) : null;
-                Columns guc = finalGrad ? new Columns(T, B, H, h0, w) : null;
+                for (int l = 0; l < w; l++) grads.d[h0 + l] += gd[l];
+                rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
+                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null;
+                Columns uc = finalGrad ? Columns.gather(ub, blk) : null;
+                Columns guc = finalGrad ? new Columns(T, B, w) : null;
                 for (int hl = 0; hl < w; hl++) {
                     int h = h0 + hl;
                     p.compute(s, h);
@@ -188,17 +194,11 @@ final class SsmConvolution {
                         grads.bIm[i] = work.gBi[n];
                     }
                 }
-                if (guc != null) guc.scatter(gu, true);
-                // Mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
-                if (len != null) {
-                    for (int t = 0; t < T; t++) {
-                        for (int b = 0; b < B; b++) {
-                            if (t >= len[b]) java.util.Arrays.fill(gu, (t * B + b) * H + h0, (t * B + b) * H + h0 + w, 0f);
-                        }
-                    }
-                }
+                if (guc != null) guc.scatter(gub, blk, true);
             }
         });
+        // Rows past a length are mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
+        gub.copyTo(gu, len);
         return grads;
     }
 
@@ -340,17 +340,6 @@ final class SsmConvolution {
         }
     }
 
-    /** Copies dy with the entries past each length zeroed. */
-    private static float[] masked(float[] dy, int T, int B, int H, int[] len) {
-        float[] m = java.util.Arrays.copyOf(dy, T * B * H);
-        if (len != null) {
-            for (int t = 0; t < T; t++) {
-                for (int b = 0; b < B; b++) if (t >= len[b]) java.util.Arrays.fill(m, (t * B + b) * H, (t * B + b + 1) * H, 0f);
-            }
-        }
-        return m;
-    }
-
     /** X *= K (or conj(K)) bin by bin; X is (bins, w) contiguous, K columns [h0, h0+w) of (bins, H). */
     private static void multiply(float[] xr, float[] xi, int w, float[] kr, float[] ki, int h0, int H, int bins, boolean conj) {
         float sign = conj ? -1f : 1f;
@@ -365,27 +354,28 @@ final class SsmConvolution {
     }
 
     /**
-     * The columns [h0, h0 + w) of a (T, B, H) array, one contiguous (T, B) matrix per channel: one
-     * streaming pass instead of a cache-missing strided walk per channel.
+     * The channels of one {@link ChannelBlocks} block as one contiguous (T, B) matrix each, for the
+     * per-channel algebra (GEMMs over time with the batch as columns).
      */
     static final class Columns {
-        final int steps, batch, width, h0, w;
+        final int steps, batch, w;
         private final float[][] cols;
 
-        Columns(int T, int B, int H, int h0, int w) {
+        Columns(int T, int B, int w) {
             this.steps = T;
             this.batch = B;
-            this.width = H;
-            this.h0 = h0;
             this.w = w;
             cols = new float[w][T * B];
         }
 
-        static Columns gather(float[] a, int T, int B, int H, int h0, int w) {
-            Columns c = new Columns(T, B, H, h0, w);
-            for (int r = 0; r < T * B; r++) {
-                int o = r * H + h0;
-                for (int j = 0; j < w; j++) c.cols[j][r] = a[o + j];
+        static Columns gather(ChannelBlocks a, int k) {
+            int T = a.steps, B = a.batch;
+            Columns c = new Columns(T, B, a.width(k));
+            for (int b = 0; b < B; b++) {
+                int off = a.offset(k, b);
+                for (int t = 0; t < T; t++) {
+                    for (int j = 0; j < c.w; j++) c.cols[j][t * B + b] = a.data[off + t * ChannelBlocks.LANES + j];
+                }
             }
             return c;
         }
@@ -426,14 +416,16 @@ final class SsmConvolution {
             }
         }
 
-        /** Writes (or adds) the block back into the (T, B, H) array. */
-        void scatter(float[] a, boolean add) {
-            for (int r = 0; r < steps * batch; r++) {
-                int o = r * width + h0;
-                if (add) {
-                    for (int j = 0; j < w; j++) a[o + j] += cols[j][r];
-                } else {
-                    for (int j = 0; j < w; j++) a[o + j] = cols[j][r];
+        /** Writes (or adds) the columns into block k of {@code a}. */
+        void scatter(ChannelBlocks a, int k, boolean add) {
+            for (int b = 0; b < batch; b++) {
+                int off = a.offset(k, b);
+                for (int t = 0; t < steps; t++) {
+                    int o = off + t * ChannelBlocks.LANES;
+                    for (int j = 0; j < w; j++) {
+                        if (add) a.data[o + j] += cols[j][t * batch + b];
+                        else a.data[o + j] = cols[j][t * batch + b];
+                    }
                 }
             }
         }
