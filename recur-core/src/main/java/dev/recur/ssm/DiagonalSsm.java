@@ -137,7 +137,7 @@ public final class DiagonalSsm {
                 x0Re, x0Im);
         Object saved = form == Form.RECURRENT
                 ? SsmRecurrence.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data(), forBackward)
-                : SsmConvolution.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data());
+                : SsmConvolution.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data(), forBackward);
         Var[] out = new Node(u, p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(), x0Re, x0Im) {
             @Override
             protected void backward(Tensor[] g) {

@@ -3,6 +3,7 @@ package dev.recur.ssm;
 import dev.recur.kernel.Parallel;
 import dev.recur.kernel.fft.Fft;
 import dev.recur.kernel.fft.RealFft;
+import dev.recur.kernel.fft.Spectra;
 
 /**
  * The convolution form of a {@link DiscreteSsm}: with zero initial state the output is the causal
@@ -30,17 +31,27 @@ final class SsmConvolution {
 
     private SsmConvolution() {}
 
-    /** The kernel's spectrum (bins x H) and the final-state sums S (B, M, H) for the backward pass. */
-    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm) {}
+    /**
+     * For the backward pass: the kernel's spectrum (blocks, bins, LANES), the final-state sums S
+     * (B, M, H), and the input's spectra (blocks, B, bins, LANES); null when no gradient is recorded.
+     */
+    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm) {}
 
+    /**
+     * With {@code keepSpectra} (required for {@link #backward}) the input's spectra are kept (2 B H
+     * (T+1) floats, twice the input), so that the backward pass needs two FFTs per sequence and
+     * block instead of three.
+     */
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
-                         float[] y, float[] xRe, float[] xIm) {
+                         float[] y, float[] xRe, float[] xIm, boolean keepSpectra) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
-        float[] kRe = new float[bins * H], kIm = new float[bins * H];
-        float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
         ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = new ChannelBlocks(T, B, H);
+        float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
+        float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
+        float[] uRe = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
+        float[] uIm = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             Vandermonde p = new Vandermonde(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
@@ -95,13 +106,16 @@ final class SsmConvolution {
                         y0.setRows(hl, out);
                     }
                 }
-                rfft.forward(kernel, 0, w, T, w, kRe, kIm, h0, H, ws);
+                int kOff = blk * bins * LANES;
+                rfft.forward(kernel, 0, w, T, w, kRe, kIm, kOff, w, ws);
                 if (y0 != null) y0.scatter(yb, blk, false);
                 float[] d = channelValues(s.d, h0);
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
-                    rfft.forward(ub.data, off, LANES, T, w, fr, fi, 0, w, ws);
-                    multiply(fr, fi, w, kRe, kIm, h0, H, bins, false);
+                    float[] sr = keepSpectra ? uRe : fr, si = keepSpectra ? uIm : fi;
+                    int so = keepSpectra ? (blk * B + b) * bins * LANES : 0;
+                    rfft.forward(ub.data, off, LANES, T, w, sr, si, so, w, ws);
+                    Spectra.multiply(sr, si, so, kRe, kIm, kOff, false, fr, fi, 0, bins * w);
                     rfft.inverse(fr, fi, 0, w, w, yb.data, off, LANES, T, true, ws);
                     for (int t = 0; t < T; t++) {
                         int o = off + t * LANES;
@@ -111,7 +125,7 @@ final class SsmConvolution {
             }
         });
         yb.copyTo(y, len);
-        return new Saved(kRe, kIm, sRe, sIm);
+        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm);
     }
 
     /** {@code v[h0 .. h0+LANES)} as floats (zero past the end), the per-lane factors of a block. */
@@ -139,7 +153,6 @@ final class SsmConvolution {
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] dr = new float[bins * LANES], di = new float[bins * LANES];
-            float[] ur = new float[bins * LANES], ui = new float[bins * LANES];
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
             float[] dK = new float[T * LANES];
             Vandermonde p = new Vandermonde(M, T);
@@ -154,12 +167,9 @@ final class SsmConvolution {
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
                     rfft.forward(dyb.data, off, LANES, T, w, dr, di, 0, w, ws);
-                    rfft.forward(ub.data, off, LANES, T, w, ur, ui, 0, w, ws);
-                    for (int i = 0; i < bins * w; i++) { // G += conj(U) DY
-                        gr[i] += ur[i] * dr[i] + ui[i] * di[i];
-                        gi[i] += ur[i] * di[i] - ui[i] * dr[i];
-                    }
-                    multiply(dr, di, w, saved.kRe(), saved.kIm(), h0, H, bins, true);
+                    int so = (blk * B + b) * bins * LANES;
+                    Spectra.accumulateConjugateProduct(saved.uRe(), saved.uIm(), so, dr, di, 0, gr, gi, 0, bins * w); // G += conj(U) DY
+                    Spectra.multiply(dr, di, 0, saved.kRe(), saved.kIm(), blk * bins * LANES, true, dr, di, 0, bins * w);
                     rfft.inverse(dr, di, 0, w, w, gub.data, off, LANES, T, true, ws);
                     for (int t = 0; t < T; t++) {
                         int o = off + t * LANES;
@@ -336,19 +346,6 @@ final class SsmConvolution {
                 double fr = k.outT[n * B + b], fi = -k.outT[(M + n) * B + b];
                 k.gLr[n] += gsr * fr - gsi * fi;
                 k.gLi[n] += gsr * fi + gsi * fr;
-            }
-        }
-    }
-
-    /** X *= K (or conj(K)) bin by bin; X is (bins, w) contiguous, K columns [h0, h0+w) of (bins, H). */
-    private static void multiply(float[] xr, float[] xi, int w, float[] kr, float[] ki, int h0, int H, int bins, boolean conj) {
-        float sign = conj ? -1f : 1f;
-        for (int k = 0; k < bins; k++) {
-            int x = k * w, q = k * H + h0;
-            for (int l = 0; l < w; l++) {
-                float ar = xr[x + l], ai = xi[x + l], br = kr[q + l], bi = sign * ki[q + l];
-                xr[x + l] = ar * br - ai * bi;
-                xi[x + l] = ar * bi + ai * br;
             }
         }
     }

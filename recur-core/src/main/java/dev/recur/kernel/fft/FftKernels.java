@@ -24,6 +24,14 @@ interface FftKernels {
     void splitInverse(float[] re, float[] im, int p, int q, boolean first, float wr, float wi, float scale,
                       float[] zr, float[] zi, int o, int lanes);
 
+    /** See {@link Spectra#multiply}. */
+    void multiply(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff, boolean conjB,
+                  float[] outR, float[] outI, int outOff, int n);
+
+    /** See {@link Spectra#accumulateConjugateProduct}. */
+    void accumulateConjugateProduct(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff,
+                                    float[] gr, float[] gi, int gOff, int n);
+
     /** x[d + l] += src[s + l], l < lanes. */
     void accumulate(float[] src, int s, float[] x, int d, int lanes);
 

@@ -96,6 +96,31 @@ final class VectorFftKernels implements FftKernels {
     }
 
     @Override
+    public void multiply(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff, boolean conjB,
+                         float[] outR, float[] outI, int outOff, int n) {
+        float sign = conjB ? -1f : 1f;
+        for (int i = 0; i < n; i += S.length()) {
+            VectorMask<Float> m = i + S.length() <= n ? null : S.indexInRange(i, n);
+            FloatVector xr = load(ar, aOff + i, m), xi = load(ai, aOff + i, m);
+            FloatVector yr = load(br, bOff + i, m), yi = load(bi, bOff + i, m).mul(sign);
+            store(xr.mul(yr).sub(xi.mul(yi)), outR, outOff + i, m);
+            store(xr.mul(yi).add(xi.mul(yr)), outI, outOff + i, m);
+        }
+    }
+
+    @Override
+    public void accumulateConjugateProduct(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff,
+                                           float[] gr, float[] gi, int gOff, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            VectorMask<Float> m = i + S.length() <= n ? null : S.indexInRange(i, n);
+            FloatVector xr = load(ar, aOff + i, m), xi = load(ai, aOff + i, m);
+            FloatVector yr = load(br, bOff + i, m), yi = load(bi, bOff + i, m);
+            store(load(gr, gOff + i, m).add(xr.mul(yr).add(xi.mul(yi))), gr, gOff + i, m);
+            store(load(gi, gOff + i, m).add(xr.mul(yi).sub(xi.mul(yr))), gi, gOff + i, m);
+        }
+    }
+
+    @Override
     public void accumulate(float[] src, int s, float[] x, int d, int lanes) {
         int L = S.length(), l = 0;
         for (; l <= lanes - L; l += L) load(x, d + l, null).add(load(src, s + l, null)).intoArray(x, d + l);
