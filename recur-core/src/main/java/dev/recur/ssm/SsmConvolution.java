@@ -33,14 +33,15 @@ final class SsmConvolution {
 
     /**
      * For the backward pass: the kernel's spectrum (blocks, bins, LANES), the final-state sums S
-     * (B, M, H), and the input's spectra (blocks, B, bins, LANES); null when no gradient is recorded.
+     * (B, M, H), and the input's spectra (blocks, B, bins, LANES) and blocked copy; null when no
+     * gradient is recorded.
      */
-    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm) {}
+    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, ChannelBlocks input) {}
 
     /**
      * With {@code keepSpectra} (required for {@link #backward}) the input's spectra are kept (2 B H
-     * (T+1) floats, twice the input), so that the backward pass needs two FFTs per sequence and
-     * block instead of three.
+     * (T+1) floats, twice the input) with its blocked copy, so that the backward pass needs two FFTs
+     * per sequence and block instead of three, and no second transposition of the input.
      */
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
                          float[] y, float[] xRe, float[] xIm, boolean keepSpectra) {
@@ -125,7 +126,7 @@ final class SsmConvolution {
             }
         });
         yb.copyTo(y, len);
-        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm);
+        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? ub : null);
     }
 
     /** {@code v[h0 .. h0+LANES)} as floats (zero past the end), the per-lane factors of a block. */
@@ -140,7 +141,7 @@ final class SsmConvolution {
      * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length stay zero)
      * and adds into {@code gx0} (null when not wanted).
      */
-    static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] u, float[] dyIn, int T, int B, int[] len,
+    static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] dyIn, int T, int B, int[] len,
                                       float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
                                       float[] gu, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
@@ -148,7 +149,7 @@ final class SsmConvolution {
         int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;
-        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = ChannelBlocks.of(u, T, B, H, null);
+        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input();
         ChannelBlocks gub = new ChannelBlocks(T, B, H);
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
