@@ -32,7 +32,8 @@ import java.util.Map;
  * line: {@code java --add-modules jdk.incubator.vector -Xmx6g -cp recur-bench/target/recur-bench.jar
  * dev.recur.bench.pararnn.ParaRnnMeasure [--cell paragru|paralstm] [--hidden 256] [--batches 1,8]
  * [--steps 1024,4096,16384] [--threads 1,2] [--reps 3] [--conv-min 8] [--conv-max 14]
- * [--trained TEXT_FILE [--train-steps 300]] [--no-convergence] [--no-timing]}.
+ * [--trained TEXT_FILE [--train-steps 300]] [--no-convergence] [--no-timing] [--cpu-clock]}
+ * ({@code --cpu-clock}: one thread, CPU time of that thread, for a loaded machine).
  */
 public final class ParaRnnMeasure {
     /**
@@ -86,8 +87,21 @@ public final class ParaRnnMeasure {
         return m;
     }
 
-    /** Times both solves for each (batch, steps, threads); restores the thread count afterwards. */
+    /** Times both solves for each (batch, steps, threads) in wall time; restores the thread count afterwards. */
     public static List<Timing> timings(String cell, int hidden, int[] batches, int[] steps, int[] threads, int reps) {
+        return timings(cell, hidden, batches, steps, threads, reps, false);
+    }
+
+    /**
+     * As above; with {@code cpuClock} the calling thread's CPU time is measured instead of wall
+     * time, which a loaded machine does not inflate. Only meaningful with one thread (then every
+     * chunk runs on the caller), so it is rejected otherwise: its newton/sequential ratio is the
+     * measured work ratio.
+     */
+    public static List<Timing> timings(String cell, int hidden, int[] batches, int[] steps, int[] threads, int reps, boolean cpuClock) {
+        if (cpuClock && Arrays.stream(threads).anyMatch(t -> t != 1)) {
+            throw new IllegalArgumentException("the CPU clock measures the calling thread only: use threads = 1");
+        }
         int saved = Parallel.threads();
         List<Timing> out = new ArrayList<>();
         try {
@@ -97,11 +111,11 @@ public final class ParaRnnMeasure {
                     Tensor x = input(T, B, hidden, 11);
                     for (int th : threads) {
                         Parallel.setThreads(th);
-                        double sf = time(() -> forward(layer, x, ParaRnn.Mode.SEQUENTIAL), reps);
-                        double nf = time(() -> forward(layer, x, ParaRnn.Mode.NEWTON), reps);
+                        double sf = time(() -> forward(layer, x, ParaRnn.Mode.SEQUENTIAL), reps, cpuClock);
+                        double nf = time(() -> forward(layer, x, ParaRnn.Mode.NEWTON), reps, cpuClock);
                         int iters = layer.lastStats().iterations();
-                        double st = time(() -> train(layer, x, ParaRnn.Mode.SEQUENTIAL), reps);
-                        double nt = time(() -> train(layer, x, ParaRnn.Mode.NEWTON), reps);
+                        double st = time(() -> train(layer, x, ParaRnn.Mode.SEQUENTIAL), reps, cpuClock);
+                        double nt = time(() -> train(layer, x, ParaRnn.Mode.NEWTON), reps, cpuClock);
                         ParaCell c = layer.cell();
                         int M = B * hidden;
                         LinearScan.Strategy scan = LinearScan.choose(c.components(), M, T);
@@ -130,14 +144,15 @@ public final class ParaRnnMeasure {
         loss.backward();
     }
 
-    /** Median wall milliseconds of {@code reps} runs after one warm-up run. */
-    private static double time(Runnable r, int reps) {
+    /** Median milliseconds (wall, or the calling thread's CPU time) of {@code reps} runs after one warm-up run. */
+    private static double time(Runnable r, int reps, boolean cpuClock) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         r.run();
         double[] ms = new double[reps];
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
+            long t0 = cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime();
             r.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            ms[i] = ((cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0) / 1e6;
         }
         Arrays.sort(ms);
         return ms[reps / 2];
@@ -214,7 +229,7 @@ public final class ParaRnnMeasure {
         String cell = "paragru";
         int hidden = 256, reps = 3, lo = 8, hi = 14;
         int[] batches = {1, 8}, steps = {1024, 4096, 16384}, threads = {1, 2};
-        boolean conv = true, time = true;
+        boolean conv = true, time = true, cpu = false;
         String trained = null;
         int trainSteps = 300;
         for (int i = 0; i < args.length; i++) {
@@ -230,10 +245,11 @@ public final class ParaRnnMeasure {
                 case "--threads" -> threads = ints(args[++i]);
                 case "--no-convergence" -> conv = false;
                 case "--no-timing" -> time = false;
+                case "--cpu-clock" -> cpu = true;
                 case "--trained" -> trained = args[++i];
                 case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (known: --cell, --hidden, --reps, --conv-min, --conv-max, --batches, --steps, --threads, --no-convergence, --no-timing, --trained TEXT, --train-steps)");
+                        + " (known: --cell, --hidden, --reps, --conv-min, --conv-max, --batches, --steps, --threads, --no-convergence, --no-timing, --cpu-clock, --trained TEXT, --train-steps)");
             }
         }
         List<Convergence> c = conv ? convergence(cell, hidden, lo, hi, 1) : List.of();
@@ -244,8 +260,12 @@ public final class ParaRnnMeasure {
                     o.steps(), trained, o.firstLoss(), o.lastLoss());
             System.out.print(markdown(o.rows(), List.of()));
         }
-        List<Timing> t = time ? timings(cell, hidden, batches, steps, threads, reps) : List.of();
-        if (time) System.out.print(markdown(List.of(), t));
+        if (cpu) threads = new int[] {1};
+        List<Timing> t = time ? timings(cell, hidden, batches, steps, threads, reps, cpu) : List.of();
+        if (time) {
+            if (cpu) System.out.println("times: CPU time of the one compute thread (load-robust)");
+            System.out.print(markdown(List.of(), t));
+        }
     }
 
     private static int[] ints(String s) {
