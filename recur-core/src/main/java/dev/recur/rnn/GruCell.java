@@ -42,6 +42,11 @@ final class GruCell extends Cell {
     }
 
     @Override
+    int[][] gateRanges() {
+        return new int[][] {{0, 2}, {2, 3}};
+    }
+
+    @Override
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;

@@ -26,6 +26,11 @@ final class MguCell extends Cell {
     }
 
     @Override
+    int[][] gateRanges() {
+        return new int[][] {{0, 1}, {1, 2}};
+    }
+
+    @Override
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;

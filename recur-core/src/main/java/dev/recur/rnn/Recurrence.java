@@ -55,7 +55,8 @@ final class Recurrence {
         switch (kind) {
             case DENSE -> {
                 int rows = (g1 - g0) * H, w0 = wOff + g0 * H * inWidth;
-                if (B <= GEMV_MAX_ROWS) {
+                int slot = g0 * 8 + g1;
+                if (B <= GEMV_MAX_ROWS && packs[slot] == null) {
                     var red = Backends.active().reductions();
                     for (int b = 0; b < B; b++) {
                         int io = inOff + b * ldi, ro = rOff + b * ldr + g0 * H;
@@ -63,7 +64,6 @@ final class Recurrence {
                     }
                     return;
                 }
-                int slot = g0 * 8 + g1;
                 if (packs[slot] == null) packs[slot] = gemm().packB(true, inWidth, rows, w, w0, inWidth);
                 gemm().sgemm(false, B, 1f, in, inOff, ldi, packs[slot], 1f, r, rOff + g0 * H, ldr);
             }
@@ -84,6 +84,14 @@ final class Recurrence {
                     }
                 }
             }
+        }
+    }
+
+    /** Packs the dense weight for each gate range {@code {g0, g1}} into {@code packs} (no-op for other kinds). */
+    void pack(int[][] ranges, float[] w, int wOff, Gemm.PackedMatrix[] packs) {
+        if (kind != Kind.DENSE) return;
+        for (int[] g : ranges) {
+            packs[g[0] * 8 + g[1]] = gemm().packB(true, inWidth, (g[1] - g[0]) * hidden, w, wOff + g[0] * hidden * inWidth, inWidth);
         }
     }
 
