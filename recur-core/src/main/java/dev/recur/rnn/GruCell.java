@@ -60,10 +60,9 @@ final class GruCell extends Cell {
             }
             rec.forward(B, 2, 3, hs, hp, H, r.w, r.wOff, ex, e0 - 2 * H, H, r.packs);
         }
-        var act = act();
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH;
-            act.sigmoid(g, row, g, row, 2 * H);
+            Act.sigmoid(g, row, g, row, 2 * H);
         }
         if (!resetAfter) {
             for (int b = 0; b < B; b++) {
@@ -75,7 +74,7 @@ final class GruCell extends Cell {
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H, h2 = hn + b * H;
             if (resetAfter) for (int j = 0; j < H; j++) g[row + 2 * H + j] += g[row + j] * ex[e + j];
-            act.tanh(g, row + 2 * H, g, row + 2 * H, H);
+            Act.tanh(g, row + 2 * H, g, row + 2 * H, H);
             for (int j = 0; j < H; j++) {
                 float z = g[row + H + j], n = g[row + 2 * H + j];
                 hs[h2 + j] = n + z * (hs[h + j] - n);
