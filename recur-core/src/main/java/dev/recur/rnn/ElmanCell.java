@@ -42,6 +42,6 @@ final class ElmanCell extends Cell {
             }
         }
         Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 1, r.dR, gOff, H, r.w, r.wOff, r.dPrev[0], 0, H);
+        rec.backwardInput(B, 0, 1, r.dR, gOff, H, r.w, r.wOff, r.dPrev[0], 0, H, r.packs);
     }
 }

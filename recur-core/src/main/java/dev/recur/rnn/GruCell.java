@@ -109,7 +109,7 @@ final class GruCell extends Cell {
             // d(r ⊙ h) = da_n · W_hn, then split into the reset gate and the state
             float[] drh = r.tmp;
             Arrays.fill(drh, 0, B * H, 0f);
-            rec.backwardInput(B, 2, 3, dx, gOff, GH, r.w, r.wOff, drh, 0, H);
+            rec.backwardInput(B, 2, 3, dx, gOff, GH, r.w, r.wOff, drh, 0, H, r.packs);
             for (int b = 0; b < B; b++) {
                 int row = gOff + b * GH, h = hp + b * H, k = b * H;
                 for (int j = 0; j < H; j++) {
@@ -118,9 +118,9 @@ final class GruCell extends Cell {
                     dhp[k + j] += drh[k + j] * rr;
                 }
             }
-            rec.backwardInput(B, 0, 2, dx, gOff, GH, r.w, r.wOff, dhp, 0, H);
+            rec.backwardInput(B, 0, 2, dx, gOff, GH, r.w, r.wOff, dhp, 0, H, r.packs);
         } else {
-            rec.backwardInput(B, 0, 3, dR, gOff, GH, r.w, r.wOff, dhp, 0, H);
+            rec.backwardInput(B, 0, 3, dR, gOff, GH, r.w, r.wOff, dhp, 0, H, r.packs);
         }
     }
 

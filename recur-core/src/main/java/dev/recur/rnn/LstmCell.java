@@ -104,6 +104,6 @@ final class LstmCell extends Cell {
             }
         }
         Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 4, r.dR, t * B * GH, GH, r.w, r.wOff, r.dPrev[0], 0, P);
+        rec.backwardInput(B, 0, 4, r.dR, t * B * GH, GH, r.w, r.wOff, r.dPrev[0], 0, P, r.packs);
     }
 }

@@ -65,7 +65,7 @@ final class MguCell extends Cell {
             }
         }
         Arrays.fill(dfh, 0, B * H, 0f);
-        rec.backwardInput(B, 1, 2, dx, gOff, GH, r.w, r.wOff, dfh, 0, H);
+        rec.backwardInput(B, 1, 2, dx, gOff, GH, r.w, r.wOff, dfh, 0, H, r.packs);
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, h = hp + b * H, k = b * H;
             for (int j = 0; j < H; j++) {
@@ -75,7 +75,7 @@ final class MguCell extends Cell {
                 dhp[k + j] = d * (1f - f) + dfh[k + j] * f;
             }
         }
-        rec.backwardInput(B, 0, 1, dx, gOff, GH, r.w, r.wOff, dhp, 0, H);
+        rec.backwardInput(B, 0, 1, dx, gOff, GH, r.w, r.wOff, dhp, 0, H, r.packs);
     }
 
     @Override

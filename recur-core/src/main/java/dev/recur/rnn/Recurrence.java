@@ -95,12 +95,21 @@ final class Recurrence {
         }
     }
 
-    /** {@code dIn += dR[:, g0·H .. g1·H) · W[g0·H .. g1·H)} for B rows. */
-    void backwardInput(int B, int g0, int g1, float[] dr, int drOff, int ldr, float[] w, int wOff, float[] dIn, int dInOff, int ldi) {
+    /** {@code dIn += dR[:, g0·H .. g1·H) · W[g0·H .. g1·H)} for B rows; {@code packs} as in {@link #forward} (slots 32..56). */
+    void backwardInput(int B, int g0, int g1, float[] dr, int drOff, int ldr, float[] w, int wOff, float[] dIn, int dInOff, int ldi,
+                       Gemm.PackedMatrix[] packs) {
         int H = hidden;
         switch (kind) {
-            case DENSE -> gemm().sgemm(false, false, B, inWidth, (g1 - g0) * H, 1f, dr, drOff + g0 * H, ldr, w, wOff + g0 * H * inWidth, inWidth,
-                    1f, dIn, dInOff, ldi);
+            case DENSE -> {
+                int slot = 32 + g0 * 5 + g1; // packs of W itself (not transposed), after the forward slots
+                if (B > GEMV_MAX_ROWS && packs != null) {
+                    if (packs[slot] == null) packs[slot] = gemm().packB(false, (g1 - g0) * H, inWidth, w, wOff + g0 * H * inWidth, inWidth);
+                    gemm().sgemm(false, B, 1f, dr, drOff + g0 * H, ldr, packs[slot], 1f, dIn, dInOff, ldi);
+                } else {
+                    gemm().sgemm(false, false, B, inWidth, (g1 - g0) * H, 1f, dr, drOff + g0 * H, ldr, w, wOff + g0 * H * inWidth, inWidth,
+                            1f, dIn, dInOff, ldi);
+                }
+            }
             case HEADS -> {
                 int D = H / heads;
                 for (int g = g0; g < g1; g++) {

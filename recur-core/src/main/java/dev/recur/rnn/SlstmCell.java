@@ -94,6 +94,6 @@ final class SlstmCell extends Cell {
             }
         }
         Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 4, r.dR, gOff, GH, r.w, r.wOff, r.dPrev[0], 0, H);
+        rec.backwardInput(B, 0, 4, r.dR, gOff, GH, r.w, r.wOff, r.dPrev[0], 0, H, r.packs);
     }
 }
