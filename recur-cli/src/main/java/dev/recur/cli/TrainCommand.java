@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TaskOptions taskOptions;
 
-    @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: a per-task choice; forecast: " + TrainCommand.DEFAULT_FORECAST_MODEL + ").")
+    @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: forecast " + TrainCommand.DEFAULT_FORECAST_MODEL + ", anomaly gru:1x32, classify gru:1x64, charlm gla:2x128,heads=2, mqar gla:2x64,heads=2, others gla:2x64).")
     String model;
 
     @Option(names = "--steps", description = "Optimizer steps (default: " + TrainCommand.DEFAULT_STEPS + ", or set by --epochs).")
