@@ -85,7 +85,9 @@ public final class BenchMain {
                 notes.add("peer " + p + " is missing (" + status.get(p).problem() + "): install with `" + status.get(p).install() + "`");
             }
         }
-        long timeout = opts.quick() ? 150 : 900;
+        // Every worker run of every suite, in order, so that each can be given a share of the time left.
+        record Job(String suite, Schedule.Slot slot) {}
+        List<Job> jobs = new ArrayList<>();
         for (String suite : opts.suites()) {
             List<String> cases = cases(plan, suite);
             if (cases.isEmpty()) {
@@ -98,22 +100,27 @@ public final class BenchMain {
             for (String p : status.keySet()) {
                 if (status.get(p).available()) workers.addAll(peers.workers(p, suite, cases, plan));
             }
-            for (Schedule.Slot slot : Schedule.alternate(workers, plan.rounds())) {
-                WorkerSpec w = slot.worker();
-                Path log = logs.resolve(suite + "-" + w.label().replaceAll("[^A-Za-z0-9=_.-]+", "_") + "-r" + slot.round() + ".log");
-                WorkerRunner.Run run = WorkerRunner.run(w, root, log, timeout);
-                System.err.printf(Locale.ROOT, "bench: %-7s round %d/%d  %-32s %6.1f s%s%n", suite, slot.round(), plan.rounds(),
-                        w.label(), run.seconds(), run.ok() ? "" : run.timedOut() ? "  (stopped: over its time limit)" : "  (FAILED, exit " + run.exitCode() + ")");
-                for (Measurement m : run.output().measurements()) {
-                    raw.add(w.variant().isEmpty() ? m : m.withCase(m.caseName() + " [" + w.variant() + "]"));
-                }
-                for (String u : run.output().unsupported()) notes.add(w.system() + " has no layer for " + u);
-                if (!run.output().info().isEmpty()) workerInfo.putIfAbsent(w.label(), new LinkedHashMap<>(run.output().info()));
-                if (!run.ok()) {
-                    notes.add(w.label() + ", " + suite + " round " + slot.round() + ": " + (run.timedOut()
-                            ? "stopped after " + timeout + " s (its finished cases are kept)" : "exited with status " + run.exitCode())
-                            + "; log: " + out.relativize(log));
-                }
+            for (Schedule.Slot slot : Schedule.alternate(workers, plan.rounds())) jobs.add(new Job(suite, slot));
+        }
+        long deadline = t0 + (long) (plan.budgetSeconds() * 1e9);
+        for (int j = 0; j < jobs.size(); j++) {
+            String suite = jobs.get(j).suite();
+            Schedule.Slot slot = jobs.get(j).slot();
+            WorkerSpec w = slot.worker();
+            long timeout = workerTimeout(deadline - System.nanoTime(), jobs.size() - j);
+            Path log = logs.resolve(suite + "-" + w.label().replaceAll("[^A-Za-z0-9=_.-]+", "_") + "-r" + slot.round() + ".log");
+            WorkerRunner.Run run = WorkerRunner.run(w, root, log, timeout);
+            System.err.printf(Locale.ROOT, "bench: %-7s round %d/%d  %-32s %6.1f s%s%n", suite, slot.round(), plan.rounds(),
+                    w.label(), run.seconds(), run.ok() ? "" : run.timedOut() ? "  (stopped: over its time limit)" : "  (FAILED, exit " + run.exitCode() + ")");
+            for (Measurement m : run.output().measurements()) {
+                raw.add(w.variant().isEmpty() ? m : m.withCase(m.caseName() + " [" + w.variant() + "]"));
+            }
+            for (String u : run.output().unsupported()) notes.add(w.system() + " has no layer for " + u);
+            if (!run.output().info().isEmpty()) workerInfo.putIfAbsent(w.label(), new LinkedHashMap<>(run.output().info()));
+            if (!run.ok()) {
+                notes.add(w.label() + ", " + suite + " round " + slot.round() + ": " + (run.timedOut()
+                        ? "stopped after " + timeout + " s, its share of the run's time budget (its finished cases are kept)"
+                        : "exited with status " + run.exitCode()) + "; log: " + out.relativize(log));
             }
         }
         Map<String, Object> machine = Machine.describe(command, now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")), loadBefore, status);
@@ -127,6 +134,16 @@ public final class BenchMain {
         AtomicFiles.writeString(out.resolve("report.md"), Report.markdown(results, charts));
         System.err.printf(Locale.ROOT, "bench: done in %.0f s; report: %s%n", (System.nanoTime() - t0) * 1e-9, out.resolve("report.md"));
         return 0;
+    }
+
+    /**
+     * The limit of one worker run: three times its even share of the time left before the run's
+     * budget ends (a slow peer may use what fast ones left), at least 30 s, at most 15 minutes.
+     * A stopped worker keeps the cases it finished.
+     */
+    static long workerTimeout(long nanosLeft, int runsLeft) {
+        long share = 3 * Math.max(0, nanosLeft) / 1_000_000_000L / Math.max(1, runsLeft);
+        return Math.max(30, Math.min(900, share));
     }
 
     static List<String> cases(Plan plan, String suite) {

@@ -26,6 +26,11 @@ import java.util.function.Predicate;
 public record Plan(boolean quick, int rounds, double warmup, double minTime, int maxSamples, int streamSteps) {
     public static final int INPUT = 64;
 
+    /** The time a run aims to stay within (seconds): what the issue allows, less a margin for building and reporting. */
+    public double budgetSeconds() {
+        return quick ? 160 : 27 * 60;
+    }
+
     public static Plan of(boolean quick, Integer rounds) {
         return quick ? new Plan(true, rounds == null ? 2 : rounds, 0.25, 0.3, 3, 500)
                 : new Plan(false, rounds == null ? 3 : rounds, 0.5, 1.0, 5, 2000);

@@ -94,7 +94,11 @@ public final class RecurWorker {
         Gemm gemm = Backends.active().gemm();
         float[] a = new float[32 * 256], b = new float[256 * 1024], c = new float[32 * 1024];
         long gemmEnd = t0 + budget / 3;
-        while (System.nanoTime() < gemmEnd) gemm.sgemm(false, false, 32, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+        while (System.nanoTime() < gemmEnd) { // a batch-32 and a batch-1 product, a wide and a narrow one: each kernel path
+            gemm.sgemm(false, false, 32, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+            gemm.sgemm(false, false, 32, 256, 64, 1f, a, 0, 64, b, 0, 256, 0f, c, 0, 256);
+            gemm.sgemm(false, false, 1, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+        }
         if (suite.equals("gemm")) return;
         java.util.LinkedHashSet<String> layers = new java.util.LinkedHashSet<>();
         for (String spec : cases.split(",")) {
@@ -147,7 +151,7 @@ public final class RecurWorker {
         Gemm gemm = Backends.active().gemm();
         Runnable once = () -> gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         // Calls per sample from a warm-up of fixed wall time (the process warm-up has compiled the kernels).
-        long end = System.nanoTime() + (long) (Math.max(0.1, warmup) * 1e9);
+        long end = System.nanoTime() + (long) (Math.max(0.3, warmup) * 1e9);
         long calls = 0;
         while (System.nanoTime() < end) {
             once.run();
