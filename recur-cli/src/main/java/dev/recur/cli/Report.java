@@ -16,10 +16,12 @@ final class Report {
         Map<String, Object> baselines = task.baselines();
         if (!quiet) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s", "test"));
-            for (String k : metrics.keySet()) sb.append(String.format(Locale.ROOT, "%12s", k));
+            metrics.forEach((k, v) -> {
+                if (v instanceof Number) sb.append(String.format(Locale.ROOT, "%12s", k));
+            });
             System.out.println(sb);
-            System.out.println(row("model", metrics));
-            baselines.forEach((name, m) -> System.out.println(row(name, (Map<?, ?>) m)));
+            System.out.println(row("model", metrics, metrics));
+            baselines.forEach((name, m) -> System.out.println(row(name, (Map<?, ?>) m, metrics)));
             if (dir != null) System.out.println("saved " + dir.resolve("model.recur") + ", last.ckpt, metrics.jsonl, curves.png in " + dir);
         }
         Map<String, Object> line = new LinkedHashMap<>();
@@ -29,9 +31,14 @@ final class Report {
         System.out.println(Json.write(line));
     }
 
-    private static String row(String name, Map<?, ?> m) {
+    /** The numbers of {@code m} in the order of the model's numeric metrics (lists such as the confusion matrix are only in the JSON). */
+    private static String row(String name, Map<?, ?> m, Map<String, Object> columns) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s", name));
-        m.forEach((k, v) -> sb.append(v instanceof Number n ? String.format(Locale.ROOT, "%12.4f", n.doubleValue()) : String.format("%12s", v)));
+        columns.forEach((k, ignored) -> {
+            if (!(ignored instanceof Number)) return;
+            Object v = m.get(k);
+            sb.append(v instanceof Number n ? String.format(Locale.ROOT, "%12.4f", n.doubleValue()) : String.format("%12s", "-"));
+        });
         return sb.toString();
     }
 }

@@ -42,9 +42,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: a per-task choice; forecast: " + TrainCommand.DEFAULT_FORECAST_MODEL + ").")
     String model;
 
-    @Option(names = "--head", description = "Classify: softmax or svm (default: softmax).")
-    String head;
-
     @Option(names = "--steps", description = "Optimizer steps (default: " + TrainCommand.DEFAULT_STEPS + ", or set by --epochs).")
     Long steps;
 
@@ -78,11 +75,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in this directory from its last.ckpt.")
     Path resume;
 
+    @Option(names = "--time-limit", description = "Stop after this many minutes of training (a last validation and checkpoint, then the test); default: no limit.")
+    Double timeLimit;
+
     @Option(names = "--quiet", description = "Print only the final results (default: false).")
     boolean quiet;
 
     static final long DEFAULT_STEPS = 400;
-    static final String DEFAULT_FORECAST_MODEL = "s4d:1x32";
+    static final String DEFAULT_FORECAST_MODEL = "gru:1x32";
 
     @Override
     public Integer call() {
@@ -104,8 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
             ModelConfig mc = ModelConfig.fromJson(JsonValues.object(saved.get("model"), src, "\"model\""), src, null, null);
             net = new SequenceModel(mc, new Rng(config.seed()));
         } else {
-            task = taskOptions.create();
-            ModelConfig mc = Models.resolve(model != null ? model : defaultModel(task.name()), task, head);
+            task = taskOptions.create(seed);
+            ModelConfig mc = Models.resolve(model != null ? model : defaultModel(task.name()), task, null);
             long n = task.trainExamples();
             long perEpoch = (n + batch - 1) / batch;
             long total = steps != null ? steps : epochs != null ? Math.max(1, Math.round(epochs * perEpoch)) : DEFAULT_STEPS;
@@ -145,7 +145,9 @@ public final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Trainer.Result result;
         try {
-            result = trainer.run(stop);
+            long deadline = timeLimit == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeLimit * 60e9);
+            if (timeLimit != null && !(timeLimit > 0)) throw new ConfigException("--time-limit must be > 0 minutes, got " + timeLimit);
+            result = timeLimit == null ? trainer.run(stop) : trainer.run(stop, deadline);
         } finally {
             done.countDown();
         }
@@ -169,7 +171,11 @@ public final class TrainCommand implements Callable<Integer> {
     static String defaultModel(String task) {
         return switch (task) {
             case "forecast" -> DEFAULT_FORECAST_MODEL;
-            default -> "gla:2x64";
+            case "charlm" -> "gla:2x128,heads=2";
+            case "classify" -> "gru:1x64";
+            case "anomaly" -> "gru:1x32";
+            case "mqar" -> "gla:2x64,heads=2";
+            default -> "gla:2x64"; // parity, selective-copy, adding
         };
     }
 

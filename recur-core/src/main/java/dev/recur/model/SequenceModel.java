@@ -82,6 +82,21 @@ public final class SequenceModel extends Module {
         return outputs(body(embed.forward(tokens, new int[] {steps, batch}), null));
     }
 
+    /**
+     * Token ids to next-token outputs, starting from and updating the blocks' {@code states} (one
+     * per block, null for zero), so that a long text can be read in chunks.
+     */
+    public Var forwardTokens(int[] tokens, int steps, int batch, List<LayerState> states) {
+        if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        Var h = embed.forward(tokens, new int[] {steps, batch});
+        for (int i = 0; i < blocks.size(); i++) {
+            SequenceOutput o = blocks.get(i).forward(h, null, states.get(i));
+            states.set(i, o.state().detach());
+            h = o.output();
+        }
+        return outputs(finalNorm == null ? h : finalNorm.forward(h));
+    }
+
     private Var body(Var h, Lengths lengths) {
         for (Block b : blocks) h = b.forward(h, lengths, null).output();
         return finalNorm == null ? h : finalNorm.forward(h);

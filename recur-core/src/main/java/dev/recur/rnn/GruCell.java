@@ -46,14 +46,14 @@ final class GruCell extends Cell {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;
         int gOff = t * B * GH, hp = t * B * H, hn = hp + B * H, e0 = t * B * H;
-        rec.forward(B, 0, 2, hs, hp, H, r.w, r.wOff, g, gOff, GH);
+        rec.forward(B, 0, 2, hs, hp, H, r.w, r.wOff, g, gOff, GH, r.packs);
         if (resetAfter) {
             // ex = W_hn h + b_hn, kept apart because r scales it
             for (int b = 0; b < B; b++) {
                 if (r.bhhSeparate != null) System.arraycopy(r.bhhSeparate, 2 * H, ex, e0 + b * H, H);
                 else Arrays.fill(ex, e0 + b * H, e0 + b * H + H, 0f);
             }
-            rec.forward(B, 2, 3, hs, hp, H, r.w, r.wOff, ex, e0 - 2 * H, H);
+            rec.forward(B, 2, 3, hs, hp, H, r.w, r.wOff, ex, e0 - 2 * H, H, r.packs);
         }
         var act = act();
         for (int b = 0; b < B; b++) {
@@ -65,7 +65,7 @@ final class GruCell extends Cell {
                 int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H;
                 for (int j = 0; j < H; j++) ex[e + j] = g[row + j] * hs[h + j];
             }
-            rec.forward(B, 2, 3, ex, e0, H, r.w, r.wOff, g, gOff, GH);
+            rec.forward(B, 2, 3, ex, e0, H, r.w, r.wOff, g, gOff, GH, r.packs);
         }
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H, h2 = hn + b * H;

@@ -35,7 +35,7 @@ final class LstmCell extends Cell {
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH, P = outWidth, X = exWidth();
         float[] g = r.g, cs = r.st[1], ex = r.ex, p = r.peep;
-        rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, g, t * B * GH, GH);
+        rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, g, t * B * GH, GH, r.packs);
         var act = act();
         for (int b = 0; b < B; b++) {
             int row = (t * B + b) * GH, cp = (t * B + b) * H, cn = cp + B * H, e = (t * B + b) * X;
@@ -57,8 +57,9 @@ final class LstmCell extends Cell {
             for (int j = 0; j < H; j++) m[mo + j] = g[row + 3 * H + j] * ex[e + j];
         }
         if (proj) {
-            Backends.active().gemm().sgemm(false, true, B, P, H, 1f, ex, t * B * X + H, X, r.wr, 0, H,
-                    0f, r.st[0], (t + 1) * B * P, P);
+            var gemm = Backends.active().gemm();
+            if (r.packs[63] == null) r.packs[63] = gemm.packB(true, H, P, r.wr, 0, H);
+            gemm.sgemm(false, B, 1f, ex, t * B * X + H, X, r.packs[63], 0f, r.st[0], (t + 1) * B * P, P);
         }
     }
 

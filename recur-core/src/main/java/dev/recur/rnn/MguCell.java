@@ -30,14 +30,14 @@ final class MguCell extends Cell {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;
         int gOff = t * B * GH, hp = t * B * H, hn = hp + B * H, e0 = t * B * H;
-        rec.forward(B, 0, 1, hs, hp, H, r.w, r.wOff, g, gOff, GH);
+        rec.forward(B, 0, 1, hs, hp, H, r.w, r.wOff, g, gOff, GH, r.packs);
         var act = act();
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H;
             act.sigmoid(g, row, g, row, H);
             for (int j = 0; j < H; j++) ex[e + j] = g[row + j] * hs[h + j];
         }
-        rec.forward(B, 1, 2, ex, e0, H, r.w, r.wOff, g, gOff, GH);
+        rec.forward(B, 1, 2, ex, e0, H, r.w, r.wOff, g, gOff, GH, r.packs);
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, h = hp + b * H, h2 = hn + b * H;
             act.tanh(g, row + H, g, row + H, H);

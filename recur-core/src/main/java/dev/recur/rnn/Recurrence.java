@@ -41,12 +41,32 @@ final class Recurrence {
         return Backends.active().gemm();
     }
 
-    /** {@code r[:, g0·H .. g1·H) += in · W[g0·H .. g1·H)ᵀ} for B rows. */
-    void forward(int B, int g0, int g1, float[] in, int inOff, int ldi, float[] w, int wOff, float[] r, int rOff, int ldr) {
+    /** Up to this many rows, the dense product runs as dot products over W's rows (a GEMV: streaming at batch 1). */
+    static final int GEMV_MAX_ROWS = 2;
+
+    /**
+     * {@code r[:, g0·H .. g1·H) += in · W[g0·H .. g1·H)ᵀ} for B rows. {@code packs} caches the packed
+     * weight of each gate range for the length of one sequence pass (the weight does not change
+     * within it), so that the per-step product does not repack W.
+     */
+    void forward(int B, int g0, int g1, float[] in, int inOff, int ldi, float[] w, int wOff, float[] r, int rOff, int ldr,
+                 Gemm.PackedMatrix[] packs) {
         int H = hidden;
         switch (kind) {
-            case DENSE -> gemm().sgemm(false, true, B, (g1 - g0) * H, inWidth, 1f, in, inOff, ldi, w, wOff + g0 * H * inWidth, inWidth,
-                    1f, r, rOff + g0 * H, ldr);
+            case DENSE -> {
+                int rows = (g1 - g0) * H, w0 = wOff + g0 * H * inWidth;
+                if (B <= GEMV_MAX_ROWS) {
+                    var red = Backends.active().reductions();
+                    for (int b = 0; b < B; b++) {
+                        int io = inOff + b * ldi, ro = rOff + b * ldr + g0 * H;
+                        for (int j = 0; j < rows; j++) r[ro + j] += red.dot(w, w0 + j * inWidth, in, io, inWidth);
+                    }
+                    return;
+                }
+                int slot = g0 * 8 + g1;
+                if (packs[slot] == null) packs[slot] = gemm().packB(true, inWidth, rows, w, w0, inWidth);
+                gemm().sgemm(false, B, 1f, in, inOff, ldi, packs[slot], 1f, r, rOff + g0 * H, ldr);
+            }
             case HEADS -> {
                 int D = H / heads;
                 for (int g = g0; g < g1; g++) {

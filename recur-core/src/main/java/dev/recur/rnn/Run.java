@@ -19,6 +19,8 @@ final class Run {
     final float[][] st;
     final float[] ex;
     final int exWidth;
+    /** Packed recurrent weights by gate range, made on first use (see {@link Recurrence#forward}). */
+    final dev.recur.kernel.Gemm.PackedMatrix[] packs = new dev.recur.kernel.Gemm.PackedMatrix[64];
 
     // Backward buffers, created by {@link #prepareBackward}.
     float[][] d, dPrev;

@@ -33,7 +33,7 @@ final class SlstmCell extends Cell {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, ex = r.ex, hs = r.st[0], cs = r.st[1], ns = r.st[2], ms = r.st[3];
         int gOff = t * B * GH;
-        rec.forward(B, 0, 4, hs, t * B * H, H, r.w, r.wOff, g, gOff, GH);
+        rec.forward(B, 0, 4, hs, t * B * H, H, r.w, r.wOff, g, gOff, GH, r.packs);
         var act = act();
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = (t * B + b) * 2 * H, p = (t * B + b) * H, q = p + B * H;

@@ -133,6 +133,14 @@ public final class Trainer {
 
     /** Trains until {@code config.steps()} or until {@code stop} is set; the stop is seen between steps. */
     public Result run(AtomicBoolean stop) {
+        return run(stop, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(AtomicBoolean)}, but ends early, normally (a last validation and checkpoint),
+     * once {@code System.nanoTime()} passes {@code deadline}: a time budget for the run.
+     */
+    public Result run(AtomicBoolean stop, long deadline) {
         int n = task.trainExamples();
         Rng dataRng = Rng.fromState(epochStart);
         int[] order = dataRng.permutation(n);
@@ -172,12 +180,17 @@ public final class Trainer {
             lossCount++;
             double secs = (System.nanoTime() - started) / 1e9;
             progress.step(step, config.steps(), lossSum / lossCount, examples / Math.max(secs, 1e-9));
-            if (step % config.evalEvery() == 0 || step == config.steps()) {
+            boolean outOfTime = deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0;
+            if (step % config.evalEvery() == 0 || step == config.steps() || outOfTime) {
                 elapsed = runStart + secs;
                 validate(lossSum / lossCount);
                 lossSum = 0;
                 lossCount = 0;
                 writeCheckpoint();
+                if (outOfTime) {
+                    progress.message("time limit reached at step " + step + " of " + config.steps());
+                    break;
+                }
             }
         }
         progress.close();
