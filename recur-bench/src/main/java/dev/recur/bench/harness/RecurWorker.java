@@ -1,6 +1,7 @@
 package dev.recur.bench.harness;
 
 import dev.recur.autodiff.GradMode;
+import dev.recur.bench.pararnn.ParaRnnMeasure;
 import dev.recur.autodiff.Var;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Gemm;
@@ -72,6 +73,10 @@ public final class RecurWorker {
                 }
                 case "rnn", "modern", "pararnn" -> {
                     if (!w.registered(suite, spec, p[0])) continue;
+                    if (p.length > 4 && p[4].equals("c")) {
+                        convergence(p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+                        continue;
+                    }
                     w.sequence(suite, p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]),
                             p.length > 4 ? p[4] : "ti", suite.equals("rnn") ? input : Integer.parseInt(p[1]), p.length > 5 ? p[5] : "");
                 }
@@ -236,6 +241,20 @@ public final class RecurWorker {
             emit(suite, name, "step_tokens_per_s", "tokens/s", tokens / s);
         }
         emit(suite, name, "peak_rss", "MiB", Timing.peakRssMib());
+    }
+
+    /**
+     * ParaRNN's Newton solve at initialisation (issue 6): iterations to convergence and final
+     * residual for T = 256 .. maxSteps (powers of two, batch 1), through the pararnn family's own
+     * {@link ParaRnnMeasure#convergence}.
+     */
+    private static void convergence(String layer, int hidden, int maxSteps) {
+        int hi = 31 - Integer.numberOfLeadingZeros(maxSteps);
+        for (ParaRnnMeasure.Convergence c : ParaRnnMeasure.convergence(layer, hidden, 8, hi, 7)) {
+            String name = Plan.modernCase(layer, hidden, c.steps(), 1, "mode=newton");
+            emit("pararnn", name, "newton_iterations", "iterations", c.iterations());
+            emit("pararnn", name, "newton_residual", "residual", c.residual());
+        }
     }
 
     private void stream(String cell, int hidden, int batch, int input, int steps) {
