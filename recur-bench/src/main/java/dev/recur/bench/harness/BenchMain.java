@@ -115,7 +115,8 @@ public final class BenchMain {
                         + Math.round(plan.budgetSeconds()) + " s was spent");
                 continue;
             }
-            long timeout = workerTimeout(deadline - System.nanoTime(), jobs.size() - j);
+            int round = slot.round();
+            long timeout = workerTimeout(deadline - System.nanoTime(), (int) jobs.subList(j, jobs.size()).stream().filter(x -> x.slot().round() == round).count());
             Path log = logs.resolve(suite + "-" + w.label().replaceAll("[^A-Za-z0-9=_.-]+", "_") + "-r" + slot.round() + ".log");
             WorkerRunner.Run run = WorkerRunner.run(w, root, log, timeout);
             System.err.printf(Locale.ROOT, "bench: %-7s round %d/%d  %-32s %6.1f s%s%n", suite, slot.round(), plan.rounds(),
@@ -145,12 +146,13 @@ public final class BenchMain {
     }
 
     /**
-     * The limit of one worker run: three times its even share of the time left before the run's
-     * budget ends (a slow peer may use what fast ones left), at least 30 s, at most 15 minutes.
-     * A stopped worker keeps the cases it finished.
+     * The limit of one worker run: its even share of the time left before the run's budget ends
+     * among the runs left in its round (round 1 of every suite comes first and may use the whole
+     * budget; later rounds share what is left), at least 30 s, at most 15 minutes. A stopped worker
+     * keeps the cases it finished.
      */
-    static long workerTimeout(long nanosLeft, int runsLeft) {
-        long share = 3 * Math.max(0, nanosLeft) / 1_000_000_000L / Math.max(1, runsLeft);
+    static long workerTimeout(long nanosLeft, int runsLeftInRound) {
+        long share = Math.max(0, nanosLeft) / 1_000_000_000L / Math.max(1, runsLeftInRound);
         return Math.max(30, Math.min(900, share));
     }
 

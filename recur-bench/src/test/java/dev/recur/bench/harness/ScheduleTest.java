@@ -40,7 +40,7 @@ class ScheduleTest {
 
     @Test
     void workersShareTheTimeLeftWithinBounds() {
-        assertEquals(300, BenchMain.workerTimeout(1000L * 1_000_000_000L, 10), "three times the even share");
+        assertEquals(100, BenchMain.workerTimeout(1000L * 1_000_000_000L, 10), "the even share of the runs left in the round");
         assertEquals(30, BenchMain.workerTimeout(-5L * 1_000_000_000L, 4), "past the budget each run still gets 30 s");
         assertEquals(900, BenchMain.workerTimeout(100_000L * 1_000_000_000L, 1), "and never more than 15 minutes");
     }
