@@ -23,7 +23,8 @@ import java.util.Map;
  * configuration and the recurrent / chunkwise ratios.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp recur-bench/target/recur-bench.jar
- * dev.recur.bench.modern.LinearAttentionCpuTime [repetitions] [core|layer]}.
+ * dev.recur.bench.modern.LinearAttentionCpuTime [repetitions] [core|layer]}; {@code -Druns=REGEX}
+ * keeps the configurations whose name ("gla chunk", "deltanet recurrent", ...) matches (for profiling one).
  */
 public final class LinearAttentionCpuTime {
     static final int T = 2048, B = 4, HEADS = 4;
@@ -36,7 +37,10 @@ public final class LinearAttentionCpuTime {
         Parallel.setThreads(1);
         Map<String, Runnable> runs = new LinkedHashMap<>();
         for (String mixer : new String[] {"gla", "deltanet"}) {
-            for (String form : new String[] {"chunk", "recurrent"}) runs.put(mixer + " " + form, run(mixer, form, scope));
+            for (String form : new String[] {"chunk", "recurrent"}) {
+                String name = mixer + " " + form;
+                if (name.matches(System.getProperty("runs", ".*"))) runs.put(name, run(mixer, form, scope));
+            }
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, List<Long>> times = new LinkedHashMap<>();
@@ -57,6 +61,7 @@ public final class LinearAttentionCpuTime {
             System.out.printf(Locale.ROOT, "  %-20s min %7.1f ms   median %7.1f ms%n", k, l.get(0) / 1e6, l.get(l.size() / 2) / 1e6);
         });
         for (String mixer : new String[] {"gla", "deltanet"}) {
+            if (!median.containsKey(mixer + " recurrent") || !median.containsKey(mixer + " chunk")) continue;
             System.out.printf(Locale.ROOT, "  %-20s recurrent / chunk = %.2f (medians)%n", mixer,
                     median.get(mixer + " recurrent") / median.get(mixer + " chunk"));
         }
