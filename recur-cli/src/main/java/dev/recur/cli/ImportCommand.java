@@ -1,0 +1,57 @@
+package dev.recur.cli;
+
+import dev.recur.ConfigException;
+import dev.recur.rnn.TorchInterop;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+/**
+ * {@code recur import torch}: turns a PyTorch nn.LSTM / nn.GRU / nn.RNN state dict (safetensors,
+ * PyTorch's key names) into a Recur model file. Every key must be present with the shape the
+ * given sizes imply; nothing is written otherwise.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Import a PyTorch recurrent module's weights (safetensors) into a Recur model file.")
+public final class ImportCommand implements Runnable {
+    @Parameters(index = "0", paramLabel = "FORMAT", description = "Source framework: torch.")
+    String format;
+
+    @Parameters(index = "1", paramLabel = "WEIGHTS", description = "The module's state dict as safetensors.")
+    Path weights;
+
+    @Option(names = "--arch", required = true, description = "lstm, gru, rnn_tanh or rnn_relu.")
+    String arch;
+
+    @Option(names = "--input-size", required = true)
+    int inputSize;
+
+    @Option(names = "--hidden-size", required = true)
+    int hiddenSize;
+
+    @Option(names = "--layers", defaultValue = "1")
+    int layers;
+
+    @Option(names = "--bidirectional")
+    boolean bidirectional;
+
+    @Option(names = "--batch-first")
+    boolean batchFirst;
+
+    @Option(names = "--proj-size", defaultValue = "0")
+    int projSize;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL")
+    Path out;
+
+    @Override
+    public void run() {
+        if (!format.equals("torch")) throw new ConfigException("unknown import format '" + format + "' (expected torch)");
+        var spec = new TorchInterop.Spec(arch, inputSize, hiddenSize, layers, bidirectional, batchFirst, projSize);
+        TorchInterop.importModel(spec, weights, out);
+        System.out.println("wrote " + out + " (" + arch + ", " + layers + " layer" + (layers > 1 ? "s" : "")
+                + (bidirectional ? ", bidirectional" : "") + ")");
+    }
+}
