@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TaskOptions taskOptions;
 
-    @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: a per-task choice; forecast: " + TrainCommand.DEFAULT_FORECAST_MODEL + ").")
+    @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: forecast " + TrainCommand.DEFAULT_FORECAST_MODEL + ", anomaly gru:1x32, classify gru:1x64, charlm gla:2x128,heads=2, mqar gla:2x64,heads=2, others gla:2x64).")
     String model;
 
     @Option(names = "--steps", description = "Optimizer steps (default: " + TrainCommand.DEFAULT_STEPS + ", or set by --epochs).")
@@ -99,6 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
             restoreFrom = Checkpoint.read(ck);
             saved = restoreFrom.modelConfig();
             String src = ck.toString();
+            if (taskOptions.data == null && saved.get("data") instanceof String d) taskOptions.data = Path.of(d);
             task = taskOptions.fromSaved(JsonValues.object(saved.get("task"), src, "\"task\""), src);
             config = TrainConfig.fromJson(JsonValues.object(saved.get("train"), src, "\"train\""), src);
             ModelConfig mc = ModelConfig.fromJson(JsonValues.object(saved.get("model"), src, "\"model\""), src, null, null);
@@ -117,14 +118,13 @@ public final class TrainCommand implements Callable<Integer> {
             saved.put("model", mc.toJson());
             saved.put("task", task.toJson());
             saved.put("train", config.toJson());
+            if (taskOptions.data != null) saved.put("data", taskOptions.data.toAbsolutePath().toString());
             dir = out != null ? out : Path.of("runs", taskOptions.data == null && task.name().equals("forecast") ? "sunspots" : task.name());
         }
         prepare(dir, resume == null);
-        Map<String, Object> modelFileConfig = new LinkedHashMap<>();
-        modelFileConfig.put("model", saved.get("model"));
-        modelFileConfig.put("task", saved.get("task"));
         ProgressReporter progress = ProgressReporter.create(quiet, config.steps());
-        Trainer trainer = new Trainer(task, net, config, dir, modelFileConfig, progress);
+        // model file and checkpoint carry the same description: model, task, training settings, data path
+        Trainer trainer = new Trainer(task, net, config, dir, saved, progress);
         if (restoreFrom != null) trainer.restore(restoreFrom, dir.resolve(Trainer.CHECKPOINT).toString());
         if (!quiet) {
             System.out.println("task " + task.name() + " on " + taskOptions.dataName() + ": " + task.trainExamples()

@@ -19,11 +19,13 @@ class TasksCliTest {
 
     private Map<String, Object> trainAndEval(String... args) {
         Path run = dir.resolve("run-" + args[1]);
-        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
-        all[args.length] = "--out";
-        all[args.length + 1] = run.toString();
-        all[args.length + 2] = "--quiet";
-        all[args.length + 3] = "--batch=16";
+        String[] all = new String[args.length + 5];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--out";
+        all[args.length + 2] = run.toString();
+        all[args.length + 3] = "--quiet";
+        all[args.length + 4] = "--batch=16";
         CliRun train = CliRun.of(all);
         assertEquals(0, train.exit(), train.err());
         Map<String, Object> line = Json.parseObject(train.lastLine(), "train");

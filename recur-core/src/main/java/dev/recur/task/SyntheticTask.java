@@ -70,7 +70,7 @@ public final class SyntheticTask implements Task {
         return new SyntheticTask(JsonValues.string(m, "name", source),
                 seqLen != null ? seqLen : (int) JsonValues.integer(m, "seq_len", source),
                 (int) JsonValues.integer(m, "vocab", source), (int) JsonValues.integer(m, "kv_pairs", source),
-                (int) JsonValues.integer(m, "copy_tokens", source), 1,
+                (int) JsonValues.integer(m, "copy_tokens", source), (int) JsonValues.integer(m, "train_examples", source),
                 testCount != null && testCount > 0 ? testCount : (int) JsonValues.integer(m, "test_examples", source),
                 JsonValues.integer(m, "seed", source));
     }
@@ -374,6 +374,7 @@ public final class SyntheticTask implements Task {
         m.put("vocab", (long) vocab);
         m.put("kv_pairs", (long) kvPairs);
         m.put("copy_tokens", (long) copyTokens);
+        m.put("train_examples", (long) trainCount);
         m.put("test_examples", (long) testCount);
         m.put("seed", seed);
         return m;
