@@ -208,6 +208,11 @@ public final class ClassifyTask implements Task {
     }
 
     @Override
+    public int stepsPerExample() {
+        return steps;
+    }
+
+    @Override
     public int trainExamples() {
         return train.length;
     }
