@@ -55,11 +55,11 @@ WARMUP = 0.5  # seconds, from --warmup
 
 
 def timed(op, min_time, max_samples, warmup=None):
-    """Median seconds per call: warm-up calls for WARMUP seconds (at least two), then samples until
+    """Median seconds per call: warm-up calls for WARMUP seconds (at least one), then samples until
     min_time has passed (at least one, at most max_samples): the loop of Recur's Timing.medianSeconds."""
     w0 = time.perf_counter()
     i = 0
-    while i < 2 or time.perf_counter() - w0 < (WARMUP if warmup is None else warmup):
+    while i < 1 or time.perf_counter() - w0 < (WARMUP if warmup is None else warmup):
         op()
         i += 1
     samples = []

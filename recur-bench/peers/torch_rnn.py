@@ -17,10 +17,10 @@ def per_call(fn, seconds):
     n = 0
     while n < 2 or time.perf_counter() < end:
         fn(); n += 1
-    n, start = 0, time.perf_counter()
+    n, start, cpu0 = 0, time.perf_counter(), time.process_time()
     while n < 3 or time.perf_counter() - start < seconds:
         fn(); n += 1
-    return (time.perf_counter() - start) / n
+    return (time.perf_counter() - start) / n, (time.process_time() - cpu0) / n
 
 
 def module(arch, I, H):
@@ -41,7 +41,8 @@ def train(arch, B, T, I, H, seconds):
         loss.backward()
         opt.step()
         opt.zero_grad()
-    return B * T / per_call(step, seconds)
+    wall, cpu = per_call(step, seconds)
+    return B * T / wall, B * T / cpu
 
 
 def infer(arch, B, T, I, H, seconds):
@@ -51,7 +52,8 @@ def infer(arch, B, T, I, H, seconds):
     def run():
         with torch.no_grad():
             rnn(x)
-    return B * T / per_call(run, seconds)
+    wall, cpu = per_call(run, seconds)
+    return B * T / wall, B * T / cpu
 
 
 def stream(arch, I, H, seconds):
@@ -64,7 +66,8 @@ def stream(arch, I, H, seconds):
         with torch.no_grad():
             for _ in range(inner):
                 _, state[0] = rnn(x, state[0])
-    return inner / per_call(run, seconds)
+    wall, cpu = per_call(run, seconds)
+    return inner / wall, inner / cpu
 
 
 if __name__ == "__main__":
@@ -78,8 +81,8 @@ if __name__ == "__main__":
                 for kind, fn in (("train", train), ("infer", infer)):
                     r = fn(arch, B, T, I, H, seconds)
                     print(json.dumps({"peer": "pytorch " + torch.__version__, "threads": n, "arch": arch, "kind": kind, "batch": B,
-                                      "steps": T, "input": I, "hidden": H, "per_second": round(r, 1),
+                                      "steps": T, "input": I, "hidden": H, "per_second": round(r[0], 1), "per_cpu_second": round(r[1], 1),
                                       "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}), flush=True)
             r = stream(arch, I, 256, seconds)
             print(json.dumps({"peer": "pytorch " + torch.__version__, "threads": n, "arch": arch, "kind": "stream", "batch": 1,
-                              "steps": 1, "input": I, "hidden": 256, "per_second": round(r, 1)}), flush=True)
+                              "steps": 1, "input": I, "hidden": 256, "per_second": round(r[0], 1), "per_cpu_second": round(r[1], 1)}), flush=True)

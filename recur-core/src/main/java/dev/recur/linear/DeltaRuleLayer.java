@@ -20,7 +20,6 @@ import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
 
 import dev.recur.ssm.CausalConv;
-import java.util.LinkedHashMap;
 import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
@@ -99,13 +98,6 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
 
     @Override
     protected Map<String, int[]> stateShapes(int batch) {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put("S", new int[] {batch, heads, dk, dv});
-        if (qConv != null) {
-            m.put("conv_q", qConv.zeroState(batch).shape());
-            m.put("conv_k", kConv.zeroState(batch).shape());
-            m.put("conv_v", vConv.zeroState(batch).shape());
-        }
-        return m;
+        return matrixStateShapes(batch, heads, dk, dv, qConv, kConv, vConv);
     }
 }

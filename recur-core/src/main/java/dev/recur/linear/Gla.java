@@ -20,7 +20,6 @@ import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
 
 import dev.recur.ssm.CausalConv;
-import java.util.LinkedHashMap;
 import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
@@ -84,14 +83,7 @@ public final class Gla extends LinearAttentionLayer {
 
     @Override
     protected Map<String, int[]> stateShapes(int batch) {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put("S", new int[] {batch, heads, dk, dv});
-        if (qConv != null) {
-            m.put("conv_q", qConv.zeroState(batch).shape());
-            m.put("conv_k", kConv.zeroState(batch).shape());
-            m.put("conv_v", vConv.zeroState(batch).shape());
-        }
-        return m;
+        return matrixStateShapes(batch, heads, dk, dv, qConv, kConv, vConv);
     }
 
     /** The gate's low-rank projection {@code x W_α1 W_α2 + b_α}, named as flash-linear-attention's gk_proj.0 and gk_proj.1. */

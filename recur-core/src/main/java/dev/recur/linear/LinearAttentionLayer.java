@@ -148,6 +148,20 @@ public abstract class LinearAttentionLayer extends SequenceLayer {
         return new Var[] {step ? Shape.select(o.y(), 0, 0) : o.y(), o.state()};
     }
 
+    /**
+     * The states of a layer with a matrix memory {@code S} (B, heads, dk, dv) and, when it has them,
+     * short convolutions on q, k and v ({@code conv_q}, {@code conv_k}, {@code conv_v}).
+     */
+    protected static Map<String, int[]> matrixStateShapes(int batch, int heads, int dk, int dv,
+                                                          CausalConv qConv, CausalConv kConv, CausalConv vConv) {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        m.put("S", new int[] {batch, heads, dk, dv});
+        if (qConv != null) m.put("conv_q", qConv.zeroState(batch).shape());
+        if (kConv != null) m.put("conv_k", kConv.zeroState(batch).shape());
+        if (vConv != null) m.put("conv_v", vConv.zeroState(batch).shape());
+        return m;
+    }
+
     /** A state map that leaves out null entries (absent convolutions). */
     protected static LayerState newState(Object... namesAndValues) {
         Map<String, Var> m = new LinkedHashMap<>();

@@ -48,6 +48,11 @@ abstract class Cell {
         return true;
     }
 
+    /** The gate ranges {@code {g0, g1}} whose recurrent products {@link #forward} computes, for prepacking. */
+    int[][] gateRanges() {
+        return new int[][] {{0, gates}};
+    }
+
     /** Advances step t: reads g's step-t block (pre-activations without the recurrence) and state slot t, writes slot t+1. */
     abstract void forward(Run r, int t);
 

@@ -175,6 +175,17 @@ public final class ClassicLayer extends SequenceLayer {
         return new StepOutput(Shape.squeeze(o.output(), 0), o.state());
     }
 
+    /**
+     * The weights as they are now, packed for fast inference steps ({@link Stream} uses this); the
+     * result does not follow later changes to the weights.
+     */
+    FrozenLayer freeze() {
+        if (dirs == 2) {
+            throw new ConfigException(type.registryName() + ": a bidirectional layer cannot run step by step (its reverse direction needs the whole sequence)");
+        }
+        return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep);
+    }
+
     @Override
     public LayerState zeroState(int batch) {
         String[] names = cell.stateNames();

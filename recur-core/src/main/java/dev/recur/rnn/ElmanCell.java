@@ -25,7 +25,7 @@ final class ElmanCell extends Cell {
         int B = r.B, H = hidden, n = B * H, gOff = t * n;
         rec.forward(B, 0, 1, r.st[0], t * n, H, r.w, r.wOff, r.g, gOff, H, r.packs);
         if (relu) act().relu(r.g, gOff, r.g, gOff, n);
-        else act().tanh(r.g, gOff, r.g, gOff, n);
+        else Act.tanh(r.g, gOff, r.g, gOff, n);
         System.arraycopy(r.g, gOff, r.st[0], (t + 1) * n, n);
     }
 
@@ -42,6 +42,6 @@ final class ElmanCell extends Cell {
             }
         }
         Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 1, r.dR, gOff, H, r.w, r.wOff, r.dPrev[0], 0, H);
+        rec.backwardInput(B, 0, 1, r.dR, gOff, H, r.w, r.wOff, r.dPrev[0], 0, H, r.packs);
     }
 }

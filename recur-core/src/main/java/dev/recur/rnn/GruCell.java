@@ -42,6 +42,11 @@ final class GruCell extends Cell {
     }
 
     @Override
+    int[][] gateRanges() {
+        return new int[][] {{0, 2}, {2, 3}};
+    }
+
+    @Override
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;
@@ -55,10 +60,9 @@ final class GruCell extends Cell {
             }
             rec.forward(B, 2, 3, hs, hp, H, r.w, r.wOff, ex, e0 - 2 * H, H, r.packs);
         }
-        var act = act();
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH;
-            act.sigmoid(g, row, g, row, 2 * H);
+            Act.sigmoid(g, row, g, row, 2 * H);
         }
         if (!resetAfter) {
             for (int b = 0; b < B; b++) {
@@ -70,7 +74,7 @@ final class GruCell extends Cell {
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H, h2 = hn + b * H;
             if (resetAfter) for (int j = 0; j < H; j++) g[row + 2 * H + j] += g[row + j] * ex[e + j];
-            act.tanh(g, row + 2 * H, g, row + 2 * H, H);
+            Act.tanh(g, row + 2 * H, g, row + 2 * H, H);
             for (int j = 0; j < H; j++) {
                 float z = g[row + H + j], n = g[row + 2 * H + j];
                 hs[h2 + j] = n + z * (hs[h + j] - n);
@@ -105,7 +109,7 @@ final class GruCell extends Cell {
             // d(r ⊙ h) = da_n · W_hn, then split into the reset gate and the state
             float[] drh = r.tmp;
             Arrays.fill(drh, 0, B * H, 0f);
-            rec.backwardInput(B, 2, 3, dx, gOff, GH, r.w, r.wOff, drh, 0, H);
+            rec.backwardInput(B, 2, 3, dx, gOff, GH, r.w, r.wOff, drh, 0, H, r.packs);
             for (int b = 0; b < B; b++) {
                 int row = gOff + b * GH, h = hp + b * H, k = b * H;
                 for (int j = 0; j < H; j++) {
@@ -114,9 +118,9 @@ final class GruCell extends Cell {
                     dhp[k + j] += drh[k + j] * rr;
                 }
             }
-            rec.backwardInput(B, 0, 2, dx, gOff, GH, r.w, r.wOff, dhp, 0, H);
+            rec.backwardInput(B, 0, 2, dx, gOff, GH, r.w, r.wOff, dhp, 0, H, r.packs);
         } else {
-            rec.backwardInput(B, 0, 3, dR, gOff, GH, r.w, r.wOff, dhp, 0, H);
+            rec.backwardInput(B, 0, 3, dR, gOff, GH, r.w, r.wOff, dhp, 0, H, r.packs);
         }
     }
 

@@ -36,7 +36,6 @@ final class LstmCell extends Cell {
         int B = r.B, H = hidden, GH = r.GH, P = outWidth, X = exWidth();
         float[] g = r.g, cs = r.st[1], ex = r.ex, p = r.peep;
         rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, g, t * B * GH, GH, r.packs);
-        var act = act();
         for (int b = 0; b < B; b++) {
             int row = (t * B + b) * GH, cp = (t * B + b) * H, cn = cp + B * H, e = (t * B + b) * X;
             if (p != null) {
@@ -45,12 +44,12 @@ final class LstmCell extends Cell {
                     g[row + H + j] += p[H + j] * cs[cp + j];
                 }
             }
-            act.sigmoid(g, row, g, row, 2 * H);
-            act.tanh(g, row + 2 * H, g, row + 2 * H, H);
+            Act.sigmoid(g, row, g, row, 2 * H);
+            Act.tanh(g, row + 2 * H, g, row + 2 * H, H);
             for (int j = 0; j < H; j++) cs[cn + j] = g[row + H + j] * cs[cp + j] + g[row + j] * g[row + 2 * H + j];
             if (p != null) for (int j = 0; j < H; j++) g[row + 3 * H + j] += p[2 * H + j] * cs[cn + j];
-            act.sigmoid(g, row + 3 * H, g, row + 3 * H, H);
-            act.tanh(cs, cn, ex, e, H);
+            Act.sigmoid(g, row + 3 * H, g, row + 3 * H, H);
+            Act.tanh(cs, cn, ex, e, H);
             // m = o ⊙ tanh(c'): the output itself, or the input of the projection
             float[] m = proj ? ex : r.st[0];
             int mo = proj ? e + H : ((t + 1) * B + b) * H;
@@ -105,6 +104,6 @@ final class LstmCell extends Cell {
             }
         }
         Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 4, r.dR, t * B * GH, GH, r.w, r.wOff, r.dPrev[0], 0, P);
+        rec.backwardInput(B, 0, 4, r.dR, t * B * GH, GH, r.w, r.wOff, r.dPrev[0], 0, P, r.packs);
     }
 }

@@ -26,21 +26,25 @@ final class MguCell extends Cell {
     }
 
     @Override
+    int[][] gateRanges() {
+        return new int[][] {{0, 1}, {1, 2}};
+    }
+
+    @Override
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;
         int gOff = t * B * GH, hp = t * B * H, hn = hp + B * H, e0 = t * B * H;
         rec.forward(B, 0, 1, hs, hp, H, r.w, r.wOff, g, gOff, GH, r.packs);
-        var act = act();
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H;
-            act.sigmoid(g, row, g, row, H);
+            Act.sigmoid(g, row, g, row, H);
             for (int j = 0; j < H; j++) ex[e + j] = g[row + j] * hs[h + j];
         }
         rec.forward(B, 1, 2, ex, e0, H, r.w, r.wOff, g, gOff, GH, r.packs);
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, h = hp + b * H, h2 = hn + b * H;
-            act.tanh(g, row + H, g, row + H, H);
+            Act.tanh(g, row + H, g, row + H, H);
             for (int j = 0; j < H; j++) {
                 float f = g[row + j], n = g[row + H + j];
                 hs[h2 + j] = hs[h + j] + f * (n - hs[h + j]);
@@ -61,7 +65,7 @@ final class MguCell extends Cell {
             }
         }
         Arrays.fill(dfh, 0, B * H, 0f);
-        rec.backwardInput(B, 1, 2, dx, gOff, GH, r.w, r.wOff, dfh, 0, H);
+        rec.backwardInput(B, 1, 2, dx, gOff, GH, r.w, r.wOff, dfh, 0, H, r.packs);
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, h = hp + b * H, k = b * H;
             for (int j = 0; j < H; j++) {
@@ -71,7 +75,7 @@ final class MguCell extends Cell {
                 dhp[k + j] = d * (1f - f) + dfh[k + j] * f;
             }
         }
-        rec.backwardInput(B, 0, 1, dx, gOff, GH, r.w, r.wOff, dhp, 0, H);
+        rec.backwardInput(B, 0, 1, dx, gOff, GH, r.w, r.wOff, dhp, 0, H, r.packs);
     }
 
     @Override

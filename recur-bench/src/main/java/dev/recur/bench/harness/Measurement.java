@@ -50,8 +50,9 @@ public record Measurement(String suite, String caseName, String system, String m
         return i < 0 ? "" : caseName.substring(i + 2, caseName.length() - 1);
     }
 
-    /** Whether a larger value of this unit is better (throughput) or worse (latency, memory). */
+    /** Whether a larger value of this unit is better (throughput) or worse (latency, memory, solver iterations). */
     public static boolean higherIsBetter(String unit) {
-        return !(unit.equals("us") || unit.equals("ms") || unit.equals("s") || unit.equals("MiB"));
+        return !(unit.equals("us") || unit.equals("ms") || unit.equals("s") || unit.equals("MiB")
+                || unit.equals("iterations") || unit.equals("residual"));
     }
 }

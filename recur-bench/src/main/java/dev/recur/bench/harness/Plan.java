@@ -20,11 +20,17 @@ import java.util.function.Predicate;
  *       state-space, attention and linear-attention layers (Recur only: no peer has them; modes
  *       t = training step, i = inference, s = inference one step per call);</li>
  *   <li>pararnn: the parallel-in-time recurrences, same spec, {@code mode=newton|sequential} and
- *       {@code threads=N} among the options.</li>
+ *       {@code threads=N} among the options; mode {@code c} reports Newton's iterations and
+ *       residual for T = 256 up to the spec's length.</li>
  * </ul>
  */
 public record Plan(boolean quick, int rounds, double warmup, double minTime, int maxSamples, int streamSteps) {
     public static final int INPUT = 64;
+
+    /** The time a run aims to stay within (seconds): what the issue allows, less a margin for building and reporting. */
+    public double budgetSeconds() {
+        return quick ? 160 : 27 * 60;
+    }
 
     public static Plan of(boolean quick, Integer rounds) {
         return quick ? new Plan(true, rounds == null ? 2 : rounds, 0.25, 0.3, 3, 500)
@@ -160,6 +166,7 @@ public record Plan(boolean quick, int rounds, double warmup, double minTime, int
                     }
                 }
             }
+            add(out, hasLayer, l + ":256:" + (quick ? 1024 : 8192) + ":1:c"); // Newton's iterations for T = 256 .. that
         }
         return out;
     }

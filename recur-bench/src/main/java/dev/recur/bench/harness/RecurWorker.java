@@ -1,6 +1,7 @@
 package dev.recur.bench.harness;
 
 import dev.recur.autodiff.GradMode;
+import dev.recur.bench.pararnn.ParaRnnMeasure;
 import dev.recur.autodiff.Var;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Gemm;
@@ -72,6 +73,10 @@ public final class RecurWorker {
                 }
                 case "rnn", "modern", "pararnn" -> {
                     if (!w.registered(suite, spec, p[0])) continue;
+                    if (p.length > 4 && p[4].equals("c")) {
+                        convergence(p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+                        continue;
+                    }
                     w.sequence(suite, p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]),
                             p.length > 4 ? p[4] : "ti", suite.equals("rnn") ? input : Integer.parseInt(p[1]), p.length > 5 ? p[5] : "");
                 }
@@ -94,7 +99,11 @@ public final class RecurWorker {
         Gemm gemm = Backends.active().gemm();
         float[] a = new float[32 * 256], b = new float[256 * 1024], c = new float[32 * 1024];
         long gemmEnd = t0 + budget / 3;
-        while (System.nanoTime() < gemmEnd) gemm.sgemm(false, false, 32, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+        while (System.nanoTime() < gemmEnd) { // a batch-32 and a batch-1 product, a wide and a narrow one: each kernel path
+            gemm.sgemm(false, false, 32, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+            gemm.sgemm(false, false, 32, 256, 64, 1f, a, 0, 64, b, 0, 256, 0f, c, 0, 256);
+            gemm.sgemm(false, false, 1, 1024, 256, 1f, a, 0, 256, b, 0, 1024, 0f, c, 0, 1024);
+        }
         if (suite.equals("gemm")) return;
         java.util.LinkedHashSet<String> layers = new java.util.LinkedHashSet<>();
         for (String spec : cases.split(",")) {
@@ -147,7 +156,7 @@ public final class RecurWorker {
         Gemm gemm = Backends.active().gemm();
         Runnable once = () -> gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         // Calls per sample from a warm-up of fixed wall time (the process warm-up has compiled the kernels).
-        long end = System.nanoTime() + (long) (Math.max(0.1, warmup) * 1e9);
+        long end = System.nanoTime() + (long) (Math.max(0.3, warmup) * 1e9);
         long calls = 0;
         while (System.nanoTime() < end) {
             once.run();
@@ -232,6 +241,20 @@ public final class RecurWorker {
             emit(suite, name, "step_tokens_per_s", "tokens/s", tokens / s);
         }
         emit(suite, name, "peak_rss", "MiB", Timing.peakRssMib());
+    }
+
+    /**
+     * ParaRNN's Newton solve at initialisation (issue 6): iterations to convergence and final
+     * residual for T = 256 .. maxSteps (powers of two, batch 1), through the pararnn family's own
+     * {@link ParaRnnMeasure#convergence}.
+     */
+    private static void convergence(String layer, int hidden, int maxSteps) {
+        int hi = 31 - Integer.numberOfLeadingZeros(maxSteps);
+        for (ParaRnnMeasure.Convergence c : ParaRnnMeasure.convergence(layer, hidden, 8, hi, 7)) {
+            String name = Plan.modernCase(layer, hidden, c.steps(), 1, "mode=newton");
+            emit("pararnn", name, "newton_iterations", "iterations", c.iterations());
+            emit("pararnn", name, "newton_residual", "residual", c.residual());
+        }
     }
 
     private void stream(String cell, int hidden, int batch, int input, int steps) {

@@ -62,6 +62,7 @@ public final class Report {
             if (es.isEmpty()) continue;
             sb.append("## ").append(suite).append("\n\n");
             comparison(sb, es);
+            modes(sb, es);
             if (withCharts && suite.equals("rnn")) {
                 for (String c : charts) sb.append("![").append(c).append("](").append(c).append(")\n");
                 if (!charts.isEmpty()) sb.append('\n');
@@ -102,6 +103,36 @@ public final class Report {
             }
             sb.append(" |\n");
         });
+        sb.append('\n');
+    }
+
+    private static final java.util.regex.Pattern MODE = java.util.regex.Pattern.compile(" mode=([a-z_]+)");
+
+    /**
+     * Recur's own forms side by side where a case was run in several {@code mode}s (chunkwise against
+     * recurrent, convolution against recurrence, Newton against sequential): the ratio is the first
+     * mode's figure over the second's, for throughput the first form's speed-up.
+     */
+    static void modes(StringBuilder sb, List<Results.Entry> es) {
+        Map<List<String>, Map<String, Results.Entry>> groups = new LinkedHashMap<>();
+        for (Results.Entry e : es) {
+            if (!e.system().equals("recur")) continue;
+            java.util.regex.Matcher m = MODE.matcher(e.caseName());
+            if (!m.find()) continue;
+            String rest = e.caseName().substring(0, m.start()) + e.caseName().substring(m.end());
+            groups.computeIfAbsent(List.of(rest, e.metric(), e.unit()), k -> new LinkedHashMap<>()).put(m.group(1), e);
+        }
+        List<String> rows = new ArrayList<>();
+        groups.forEach((key, byMode) -> {
+            if (byMode.size() < 2 || key.get(1).equals("peak_rss")) return;
+            List<String> modes = new ArrayList<>(byMode.keySet());
+            Results.Entry a = byMode.get(modes.get(0)), b = byMode.get(modes.get(1));
+            rows.add("| " + key.get(0) + " | " + key.get(1) + " (" + key.get(2) + ") | " + modes.get(0) + " " + num(a.median())
+                    + " | " + modes.get(1) + " " + num(b.median()) + " | " + ratio(a.median(), b.median()) + " |");
+        });
+        if (rows.isEmpty()) return;
+        sb.append("Recur's forms against each other:\n\n| case | metric | first form | second form | first / second |\n|---|---|---:|---:|---:|\n");
+        for (String r : rows) sb.append(r).append('\n');
         sb.append('\n');
     }
 

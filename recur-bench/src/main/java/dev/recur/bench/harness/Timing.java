@@ -9,14 +9,14 @@ public final class Timing {
     private Timing() {}
 
     /**
-     * Median seconds per call: warm-up calls until {@code warmup} seconds have passed (at least two:
-     * a fresh JVM runs the Vector API interpreted until C2 compiles it), then samples until
+     * Median seconds per call: warm-up calls until {@code warmup} seconds have passed (at least one;
+     * compiling the Vector API kernels is the worker's process warm-up), then samples until
      * {@code minTime} seconds have passed (at least one, at most {@code maxSamples}). The peers'
      * workers use the same loop.
      */
     public static double medianSeconds(Runnable op, double warmup, double minTime, int maxSamples) {
         long w0 = System.nanoTime();
-        for (int i = 0; i < 2 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
+        for (int i = 0; i < 1 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
         double[] samples = new double[maxSamples];
         int n = 0;
         long start = System.nanoTime();

@@ -32,11 +32,16 @@ import java.util.Map;
  * line: {@code java --add-modules jdk.incubator.vector -Xmx6g -cp recur-bench/target/recur-bench.jar
  * dev.recur.bench.pararnn.ParaRnnMeasure [--cell paragru|paralstm] [--hidden 256] [--batches 1,8]
  * [--steps 1024,4096,16384] [--threads 1,2] [--reps 3] [--conv-min 8] [--conv-max 14]
- * [--trained TEXT_FILE [--train-steps 300]] [--no-convergence] [--no-timing]}.
+ * [--trained TEXT_FILE [--train-steps 300]] [--no-convergence] [--no-timing] [--cpu-clock]}
+ * ({@code --cpu-clock}: one thread, CPU time of that thread, for a loaded machine).
  */
 public final class ParaRnnMeasure {
-    /** Newton's convergence on one random sequence batch at initialisation. */
-    public record Convergence(String cell, int steps, int batch, int hidden, int iterations, double residual, double tolerance) {}
+    /**
+     * Newton's convergence on one sequence batch: iterations (linear solves), final residual, the
+     * tolerance, and the largest difference of the Newton outputs from the sequential solve's.
+     */
+    public record Convergence(String cell, int steps, int batch, int hidden, int iterations, double residual, double tolerance,
+                              double maxDiffFromSequential) {}
 
     /**
      * Median wall times in milliseconds, and the estimated work ratios of the layer's recurrence
@@ -66,15 +71,37 @@ public final class ParaRnnMeasure {
         ParaRnnLayer layer = layer(cell, hidden, seed);
         for (int e = lo; e <= hi; e++) {
             int T = 1 << e;
-            layer.forward(Var.constant(input(T, 1, hidden, seed + e)), null, null, ParaRnn.Mode.NEWTON);
+            Var x = Var.constant(input(T, 1, hidden, seed + e));
+            Tensor newton = layer.forward(x, null, null, ParaRnn.Mode.NEWTON).output().value();
             ParaRnn.Stats s = layer.lastStats();
-            out.add(new Convergence(cell, T, 1, hidden, s.iterations(), s.residual(), s.tolerance()));
+            Tensor seq = layer.forward(x, null, null, ParaRnn.Mode.SEQUENTIAL).output().value();
+            out.add(new Convergence(cell, T, 1, hidden, s.iterations(), s.residual(), s.tolerance(), maxAbsDiff(newton, seq)));
         }
         return out;
     }
 
-    /** Times both solves for each (batch, steps, threads); restores the thread count afterwards. */
+    static double maxAbsDiff(Tensor a, Tensor b) {
+        float[] x = a.contiguous().toArray(), y = b.contiguous().toArray();
+        double m = 0;
+        for (int i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+        return m;
+    }
+
+    /** Times both solves for each (batch, steps, threads) in wall time; restores the thread count afterwards. */
     public static List<Timing> timings(String cell, int hidden, int[] batches, int[] steps, int[] threads, int reps) {
+        return timings(cell, hidden, batches, steps, threads, reps, false);
+    }
+
+    /**
+     * As above; with {@code cpuClock} the calling thread's CPU time is measured instead of wall
+     * time, which a loaded machine does not inflate. Only meaningful with one thread (then every
+     * chunk runs on the caller), so it is rejected otherwise: its newton/sequential ratio is the
+     * measured work ratio.
+     */
+    public static List<Timing> timings(String cell, int hidden, int[] batches, int[] steps, int[] threads, int reps, boolean cpuClock) {
+        if (cpuClock && Arrays.stream(threads).anyMatch(t -> t != 1)) {
+            throw new IllegalArgumentException("the CPU clock measures the calling thread only: use threads = 1");
+        }
         int saved = Parallel.threads();
         List<Timing> out = new ArrayList<>();
         try {
@@ -84,11 +111,11 @@ public final class ParaRnnMeasure {
                     Tensor x = input(T, B, hidden, 11);
                     for (int th : threads) {
                         Parallel.setThreads(th);
-                        double sf = time(() -> forward(layer, x, ParaRnn.Mode.SEQUENTIAL), reps);
-                        double nf = time(() -> forward(layer, x, ParaRnn.Mode.NEWTON), reps);
+                        double sf = time(() -> forward(layer, x, ParaRnn.Mode.SEQUENTIAL), reps, cpuClock);
+                        double nf = time(() -> forward(layer, x, ParaRnn.Mode.NEWTON), reps, cpuClock);
                         int iters = layer.lastStats().iterations();
-                        double st = time(() -> train(layer, x, ParaRnn.Mode.SEQUENTIAL), reps);
-                        double nt = time(() -> train(layer, x, ParaRnn.Mode.NEWTON), reps);
+                        double st = time(() -> train(layer, x, ParaRnn.Mode.SEQUENTIAL), reps, cpuClock);
+                        double nt = time(() -> train(layer, x, ParaRnn.Mode.NEWTON), reps, cpuClock);
                         ParaCell c = layer.cell();
                         int M = B * hidden;
                         LinearScan.Strategy scan = LinearScan.choose(c.components(), M, T);
@@ -117,14 +144,15 @@ public final class ParaRnnMeasure {
         loss.backward();
     }
 
-    /** Median wall milliseconds of {@code reps} runs after one warm-up run. */
-    private static double time(Runnable r, int reps) {
+    /** Median milliseconds (wall, or the calling thread's CPU time) of {@code reps} runs after one warm-up run. */
+    private static double time(Runnable r, int reps, boolean cpuClock) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         r.run();
         double[] ms = new double[reps];
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
+            long t0 = cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime();
             r.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            ms[i] = ((cpuClock ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0) / 1e6;
         }
         Arrays.sort(ms);
         return ms[reps / 2];
@@ -163,10 +191,11 @@ public final class ParaRnnMeasure {
         sb.append(String.format(Locale.ROOT, "backend %s, %d cores available, java %s%n%n", Backends.active().name(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
         if (!conv.isEmpty()) {
-            sb.append("| cell | T | batch | hidden | Newton iterations | final residual | tolerance |\n|---|---|---|---|---|---|---|\n");
+            sb.append("| cell | T | batch | hidden | Newton iterations | final residual | tolerance | max |newton - sequential| |\n");
+            sb.append("|---|---|---|---|---|---|---|---|\n");
             for (Convergence c : conv) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2e | %.2e |%n",
-                        c.cell(), c.steps(), c.batch(), c.hidden(), c.iterations(), c.residual(), c.tolerance()));
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.2e | %.2e | %.2e |%n",
+                        c.cell(), c.steps(), c.batch(), c.hidden(), c.iterations(), c.residual(), c.tolerance(), c.maxDiffFromSequential()));
             }
             sb.append('\n');
         }
@@ -200,7 +229,7 @@ public final class ParaRnnMeasure {
         String cell = "paragru";
         int hidden = 256, reps = 3, lo = 8, hi = 14;
         int[] batches = {1, 8}, steps = {1024, 4096, 16384}, threads = {1, 2};
-        boolean conv = true, time = true;
+        boolean conv = true, time = true, cpu = false;
         String trained = null;
         int trainSteps = 300;
         for (int i = 0; i < args.length; i++) {
@@ -216,10 +245,11 @@ public final class ParaRnnMeasure {
                 case "--threads" -> threads = ints(args[++i]);
                 case "--no-convergence" -> conv = false;
                 case "--no-timing" -> time = false;
+                case "--cpu-clock" -> cpu = true;
                 case "--trained" -> trained = args[++i];
                 case "--train-steps" -> trainSteps = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (known: --cell, --hidden, --reps, --conv-min, --conv-max, --batches, --steps, --threads, --no-convergence, --no-timing, --trained TEXT, --train-steps)");
+                        + " (known: --cell, --hidden, --reps, --conv-min, --conv-max, --batches, --steps, --threads, --no-convergence, --no-timing, --cpu-clock, --trained TEXT, --train-steps)");
             }
         }
         List<Convergence> c = conv ? convergence(cell, hidden, lo, hi, 1) : List.of();
@@ -230,8 +260,12 @@ public final class ParaRnnMeasure {
                     o.steps(), trained, o.firstLoss(), o.lastLoss());
             System.out.print(markdown(o.rows(), List.of()));
         }
-        List<Timing> t = time ? timings(cell, hidden, batches, steps, threads, reps) : List.of();
-        if (time) System.out.print(markdown(List.of(), t));
+        if (cpu) threads = new int[] {1};
+        List<Timing> t = time ? timings(cell, hidden, batches, steps, threads, reps, cpu) : List.of();
+        if (time) {
+            if (cpu) System.out.println("times: CPU time of the one compute thread (load-robust)");
+            System.out.print(markdown(List.of(), t));
+        }
     }
 
     private static int[] ints(String s) {

@@ -82,9 +82,12 @@ public final class TrainedConvergence {
             int start = (int) (rng.nextDouble() * (bytes.length - len));
             int[] in = new int[len];
             for (int t = 0; t < len; t++) in[t] = bytes[start + t] & 0xff;
-            layer.forward(emb.forward(in, new int[] {len, 1}), null, null, ParaRnn.Mode.NEWTON);
+            Var x = emb.forward(in, new int[] {len, 1}).detach();
+            var newton = layer.forward(x, null, null, ParaRnn.Mode.NEWTON).output().value();
             ParaRnn.Stats s = layer.lastStats();
-            rows.add(new ParaRnnMeasure.Convergence(cell + " (trained)", len, 1, hidden, s.iterations(), s.residual(), s.tolerance()));
+            var seq = layer.forward(x, null, null, ParaRnn.Mode.SEQUENTIAL).output().value();
+            rows.add(new ParaRnnMeasure.Convergence(cell + " (trained)", len, 1, hidden, s.iterations(), s.residual(), s.tolerance(),
+                    ParaRnnMeasure.maxAbsDiff(newton, seq)));
         }
         return new Outcome(rows, first, last, trainSteps);
     }

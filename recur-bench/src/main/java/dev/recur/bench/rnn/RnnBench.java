@@ -33,12 +33,23 @@ import java.util.Map;
 public final class RnnBench {
     public static final int CLASSES = 64;
 
+    /**
+     * A throughput: per wall-clock second, and per second of the process's CPU time (all threads),
+     * which is steadier than wall time on a shared machine.
+     */
+    public record Rate(double perSecond, double perCpuSecond) {
+        Rate times(double units) {
+            return new Rate(units * perSecond, units * perCpuSecond);
+        }
+    }
+
     /** One measured figure: {@code kind} is train, infer or stream; the rate is tokens/s (steps/s for stream). */
-    public record Result(String arch, String kind, int batch, int steps, int input, int hidden, double perSecond, double peakHeapMiB) {
+    public record Result(String arch, String kind, int batch, int steps, int input, int hidden, Rate rate, double peakHeapMiB) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-5s %-6s B=%-3d T=%-4d I=%-3d H=%-5d %12.0f %s/s  peak heap %.0f MiB",
-                    arch, kind, batch, steps, input, hidden, perSecond, kind.equals("stream") ? "steps" : "tokens", peakHeapMiB);
+            return String.format(Locale.ROOT, "%-5s %-6s B=%-3d T=%-4d I=%-3d H=%-5d %12.0f %s/s  %12.0f per CPU-s  peak heap %.0f MiB",
+                    arch, kind, batch, steps, input, hidden, rate.perSecond(), kind.equals("stream") ? "steps" : "tokens",
+                    rate.perCpuSecond(), peakHeapMiB);
         }
     }
 
@@ -55,7 +66,7 @@ public final class RnnBench {
     }
 
     /** Training tokens (B·T per step) per second. */
-    public static double trainTokensPerSecond(String arch, int batch, int steps, int input, int hidden, double seconds) {
+    public static Rate trainTokensPerSecond(String arch, int batch, int steps, int input, int hidden, double seconds) {
         Rng rng = new Rng(1);
         SequenceLayer l = layer(arch, input, hidden);
         Linear head = new Linear(hidden, CLASSES, rng);
@@ -76,11 +87,11 @@ public final class RnnBench {
             opt.step();
             opt.zeroGrad();
         };
-        return (double) batch * steps / secondsPerCall(step, seconds);
+        return callsPerSecond(step, seconds).times((double) batch * steps);
     }
 
     /** Inference tokens per second over (T, B, I) batches. */
-    public static double inferenceTokensPerSecond(String arch, int batch, int steps, int input, int hidden, double seconds) {
+    public static Rate inferenceTokensPerSecond(String arch, int batch, int steps, int input, int hidden, double seconds) {
         SequenceLayer l = layer(arch, input, hidden);
         l.eval();
         Var x = Var.constant(randn(new Rng(2), steps, batch, input));
@@ -89,11 +100,11 @@ public final class RnnBench {
                 l.forward(x);
             }
         };
-        return (double) batch * steps / secondsPerCall(run, seconds);
+        return callsPerSecond(run, seconds).times((double) batch * steps);
     }
 
     /** Streaming steps per second at batch 1, one input at a time through {@link Stream}. */
-    public static double streamingStepsPerSecond(String arch, int input, int hidden, double seconds) {
+    public static Rate streamingStepsPerSecond(String arch, int input, int hidden, double seconds) {
         SequenceLayer l = layer(arch, input, hidden);
         l.eval();
         Stream s = new Stream(List.of(l));
@@ -103,11 +114,11 @@ public final class RnnBench {
         Runnable run = () -> {
             for (int i = 0; i < inner; i++) st[0] = s.step(x, st[0]).state();
         };
-        return inner / secondsPerCall(run, seconds);
+        return callsPerSecond(run, seconds).times(inner);
     }
 
-    /** Mean seconds per call after a warm-up, over at least 3 calls and about {@code seconds}. */
-    static double secondsPerCall(Runnable r, double seconds) {
+    /** Calls per second (wall and CPU) after a warm-up, over at least 3 calls and about {@code seconds}. */
+    static Rate callsPerSecond(Runnable r, double seconds) {
         long warmEnd = System.nanoTime() + (long) (seconds * 0.3e9);
         int warm = 0;
         while (warm < 2 || System.nanoTime() < warmEnd) {
@@ -115,12 +126,17 @@ public final class RnnBench {
             warm++;
         }
         int n = 0;
-        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        long cpu0 = cpuNanos(), start = System.nanoTime(), end = start + (long) (seconds * 1e9);
         do {
             r.run();
             n++;
         } while (n < 3 || System.nanoTime() < end);
-        return (System.nanoTime() - start) / 1e9 / n;
+        double wall = (System.nanoTime() - start) / 1e9, cpu = (cpuNanos() - cpu0) / 1e9;
+        return new Rate(n / wall, cpu > 0 ? n / cpu : Double.NaN);
+    }
+
+    static long cpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /** Resets the heap pools' peak usage, so that {@link #peakHeapMiB} covers what runs next. */
@@ -143,18 +159,18 @@ public final class RnnBench {
             for (int H : new int[] {256, 1024}) {
                 if (kinds.contains("train")) {
                     resetPeak();
-                    double r = trainTokensPerSecond(arch, B, T, I, H, seconds);
+                    Rate r = trainTokensPerSecond(arch, B, T, I, H, seconds);
                     out.add(new Result(arch, "train", B, T, I, H, r, peakHeapMiB()));
                 }
                 if (kinds.contains("infer")) {
                     resetPeak();
-                    double r = inferenceTokensPerSecond(arch, B, T, I, H, seconds);
+                    Rate r = inferenceTokensPerSecond(arch, B, T, I, H, seconds);
                     out.add(new Result(arch, "infer", B, T, I, H, r, peakHeapMiB()));
                 }
             }
             if (kinds.contains("stream")) {
                 resetPeak();
-                double r = streamingStepsPerSecond(arch, I, 256, seconds);
+                Rate r = streamingStepsPerSecond(arch, I, 256, seconds);
                 out.add(new Result(arch, "stream", 1, 1, I, 256, r, peakHeapMiB()));
             }
         }

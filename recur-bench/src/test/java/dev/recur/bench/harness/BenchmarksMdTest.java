@@ -54,6 +54,7 @@ class BenchmarksMdTest {
         ConfigException e = assertThrows(ConfigException.class, () -> BenchmarksMd.run(List.of(json.toString(), md.toString())));
         assertTrue(e.getMessage().contains("--quick"), e.getMessage());
         assertEquals(0, BenchmarksMd.run(List.of(json.toString(), md.toString(), "--allow-quick")));
+        assertTrue(Files.readString(md).contains("**Provisional: a `--quick` smoke run"), "a quick run's section says so");
     }
 
     @Test

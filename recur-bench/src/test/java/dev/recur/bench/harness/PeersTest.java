@@ -58,4 +58,12 @@ class PeersTest {
         assertEquals(1, peers.workers("openblas", "gemm", List.of("256x256x256"), full).size());
         assertTrue(peers.workers("openblas", "rnn", List.of("lstm:256:128:32:ti"), full).isEmpty());
     }
+
+    @Test
+    void deeplearning4jTakesTheTableAndTheSmallerCurvePoints() {
+        Peers peers = new Peers(root, "python3");
+        WorkerSpec w = peers.workers("dl4j", "rnn", List.of("lstm:256:128:32:ti", "lstm:2048:128:32:i", "lstm:256:8192:32:i"),
+                Plan.of(true, null)).get(0);
+        assertEquals("lstm:256:128:32:ti", w.command().get(w.command().indexOf("--cases") + 1));
+    }
 }

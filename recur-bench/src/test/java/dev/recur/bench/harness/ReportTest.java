@@ -57,4 +57,16 @@ class ReportTest {
         assertEquals(Map.of(64, 800.0), byHidden.get("torch"));
         assertEquals(Map.of(128, 500.0, 512, 450.0), Charts.series(r, false).get("recur"));
     }
+
+    @Test
+    void recursFormsAreComparedWithEachOther() {
+        Results r = Results.aggregate(Map.of(), List.of(
+                new Measurement("modern", "gla W=256 T=2048 B=4 mode=chunk", "recur", "train_tokens_per_s", "tokens/s", 3000),
+                new Measurement("modern", "gla W=256 T=2048 B=4 mode=recurrent", "recur", "train_tokens_per_s", "tokens/s", 1000),
+                new Measurement("pararnn", "paragru W=256 T=512 B=8 mode=newton threads=2", "recur", "infer_tokens_per_s", "tokens/s", 50),
+                new Measurement("pararnn", "paragru W=256 T=512 B=8 mode=sequential threads=2", "recur", "infer_tokens_per_s", "tokens/s", 100)));
+        String md = Report.markdown(r, List.of());
+        assertTrue(md.contains("| gla W=256 T=2048 B=4 | train_tokens_per_s (tokens/s) | chunk 3000 | recurrent 1000 | 3.00 |"), md);
+        assertTrue(md.contains("| paragru W=256 T=512 B=8 threads=2 | infer_tokens_per_s (tokens/s) | newton 50.00 | sequential 100.0 | 0.50 |"), md);
+    }
 }

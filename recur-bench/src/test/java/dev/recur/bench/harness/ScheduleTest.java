@@ -37,4 +37,11 @@ class ScheduleTest {
     void zeroRoundsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Schedule.alternate(List.of(w("recur", "")), 0));
     }
+
+    @Test
+    void workersShareTheTimeLeftWithinBounds() {
+        assertEquals(100, BenchMain.workerTimeout(1000L * 1_000_000_000L, 10), "the even share of the runs left in the round");
+        assertEquals(30, BenchMain.workerTimeout(-5L * 1_000_000_000L, 4), "past the budget each run still gets 30 s");
+        assertEquals(900, BenchMain.workerTimeout(100_000L * 1_000_000_000L, 1), "and never more than 15 minutes");
+    }
 }

@@ -1,0 +1,112 @@
+package dev.recur.rnn;
+
+import dev.recur.autodiff.Var;
+import dev.recur.kernel.Backends;
+import dev.recur.kernel.Gemm;
+import dev.recur.layer.LayerState;
+import dev.recur.layer.StepOutput;
+import dev.recur.nn.Parameter;
+import dev.recur.tensor.ShapeException;
+import dev.recur.tensor.Shapes;
+import dev.recur.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A unidirectional {@link ClassicLayer}'s weights captured for inference steps: the input and
+ * recurrent weights packed once for the GEMM kernel, the biases of each gate summed, so that a
+ * step costs the two products and one fused gate pass, with no autodiff and no repacking. It does
+ * not see later changes to the layer's weights; make a new one after training or loading.
+ */
+final class FrozenLayer {
+    private final Cell cell;
+    private final int layers, inputSize;
+    private final int[] inWidth;
+    private final Gemm.PackedMatrix[] wih;
+    private final float[][] bias, bhhSeparate, whh, wr, peep;
+    private final Gemm.PackedMatrix[][] packs;
+
+    FrozenLayer(ClassicLayer layer, Cell cell, int layers, Parameter[] wihP, Parameter[] whhP, Parameter[] bihP, Parameter[] bhhP,
+                Parameter[] whrP, Parameter[] peepP) {
+        this.cell = cell;
+        this.layers = layers;
+        this.inputSize = layer.inputSize();
+        int GH = cell.gates * cell.hidden, H = cell.hidden;
+        var gemm = Backends.active().gemm();
+        inWidth = new int[layers];
+        wih = new Gemm.PackedMatrix[layers];
+        bias = new float[layers][];
+        bhhSeparate = new float[layers][];
+        whh = new float[layers][];
+        wr = new float[layers][];
+        peep = new float[layers][];
+        packs = new Gemm.PackedMatrix[layers][];
+        for (int l = 0; l < layers; l++) {
+            Tensor wi = wihP[l].value().contiguous();
+            inWidth[l] = wi.dim(1);
+            wih[l] = gemm.packB(true, inWidth[l], GH, wi.data(), wi.offset(), inWidth[l]);
+            float[] bi = bihP[l] == null ? new float[GH] : bihP[l].value().contiguous().toArray();
+            float[] bh = bhhP[l] == null ? null : bhhP[l].value().contiguous().toArray();
+            boolean separate = false;
+            if (bh != null) {
+                for (int g = 0; g < cell.gates; g++) {
+                    if (cell.foldsBias(g)) for (int j = 0; j < H; j++) bi[g * H + j] += bh[g * H + j];
+                    else separate = true;
+                }
+            }
+            bias[l] = bi;
+            bhhSeparate[l] = separate ? bh : null;
+            whh[l] = whhP[l].value().contiguous().toArray();
+            wr[l] = whrP[l] == null ? null : whrP[l].value().contiguous().toArray();
+            peep[l] = peepP[l] == null ? null : peepP[l].value().contiguous().toArray();
+            packs[l] = new Gemm.PackedMatrix[64];
+            cell.rec.pack(cell.gateRanges(), whh[l], 0, packs[l]);
+            if (wr[l] != null) packs[l][63] = gemm.packB(true, H, cell.outWidth, wr[l], 0, H);
+        }
+    }
+
+    /** One step of every layer: x (B, inputSize), state as the layer's (null for zeros). */
+    StepOutput step(Tensor x, LayerState state) {
+        if (x.rank() != 2 || x.dim(1) != inputSize) {
+            throw new ShapeException("step input must be (B, " + inputSize + "), found " + Shapes.toString(x.shape()));
+        }
+        int B = x.dim(0), GH = cell.gates * cell.hidden;
+        String[] names = cell.stateNames();
+        int[] widths = cell.stateWidths();
+        Tensor[] prev = new Tensor[names.length], next = new Tensor[names.length];
+        for (int k = 0; k < names.length; k++) {
+            if (state != null) {
+                prev[k] = state.get(names[k]).value().contiguous();
+                Shapes.check("state " + names[k], prev[k].shape(), layers, B, widths[k]);
+            }
+            next[k] = Tensor.zeros(layers, B, widths[k]);
+        }
+        Tensor xc = x.contiguous();
+        float[] in = xc.data();
+        int inOff = xc.offset();
+        var gemm = Backends.active().gemm();
+        var red = Backends.active().reductions();
+        for (int l = 0; l < layers; l++) {
+            Run r = new Run(cell, 1, B, whh[l], 0, bhhSeparate[l], wr[l], peep[l], packs[l]);
+            gemm.sgemm(false, B, 1f, in, inOff, inWidth[l], wih[l], 0f, r.g, 0, GH);
+            for (int b = 0; b < B; b++) red.axpy(1f, bias[l], 0, r.g, b * GH, GH);
+            for (int k = 0; k < names.length; k++) {
+                int n = B * widths[k];
+                if (prev[k] != null) System.arraycopy(prev[k].data(), prev[k].offset() + l * n, r.st[k], 0, n);
+            }
+            cell.forward(r, 0);
+            for (int k = 0; k < names.length; k++) {
+                int n = B * widths[k];
+                System.arraycopy(r.st[k], n, next[k].data(), l * n, n);
+            }
+            in = next[0].data();
+            inOff = l * B * widths[0];
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int k = 0; k < names.length; k++) m.put(names[k], next[k]);
+        Tensor y = Tensor.zeros(B, widths[0]);
+        System.arraycopy(next[0].data(), (layers - 1) * B * widths[0], y.data(), 0, B * widths[0]);
+        return new StepOutput(Var.constant(y), LayerState.fromTensors(m));
+    }
+}
