@@ -1,6 +1,5 @@
 package dev.recur.cli;
 
-import dev.recur.io.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,26 +16,6 @@ class TasksCliTest {
     @TempDir
     Path dir;
 
-    private Map<String, Object> trainAndEval(String... args) {
-        Path run = dir.resolve("run-" + args[1]);
-        String[] all = new String[args.length + 5];
-        all[0] = "train";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "--out";
-        all[args.length + 2] = run.toString();
-        all[args.length + 3] = "--quiet";
-        all[args.length + 4] = "--batch=16";
-        CliRun train = CliRun.of(all);
-        assertEquals(0, train.exit(), train.err());
-        Map<String, Object> line = Json.parseObject(train.lastLine(), "train");
-        assertEquals(args[1], line.get("task"));
-        return line;
-    }
-
-    private static Map<?, ?> metrics(Map<String, Object> line) {
-        return (Map<?, ?>) line.get("metrics");
-    }
-
     @Test
     void classifyCsvWithSoftmaxAndSvmHeads() throws Exception {
         StringBuilder sb = new StringBuilder("label,t0,t1,t2,t3\n");
@@ -48,9 +27,9 @@ class TasksCliTest {
         }
         Path csv = Files.writeString(dir.resolve("seq.csv"), sb.toString());
         for (String head : List.of("softmax", "svm")) {
-            Map<String, Object> line = trainAndEval("--task", "classify", "--data", csv.toString(), "--head", head, "--model", "gru:1x8", "--steps", "10");
-            assertEquals(List.of("accuracy", "macro_f1", "per_class_f1", "confusion"), List.copyOf(metrics(line).keySet()));
-            assertEquals(3, ((List<?>) metrics(line).get("confusion")).size());
+            Map<String, Object> line = CliRun.trainBriefly(dir, "--task", "classify", "--data", csv.toString(), "--head", head, "--model", "gru:1x8", "--steps", "10");
+            assertEquals(List.of("accuracy", "macro_f1", "per_class_f1", "confusion"), List.copyOf(CliRun.metrics(line).keySet()));
+            assertEquals(3, ((List<?>) CliRun.metrics(line).get("confusion")).size());
         }
         Path out = dir.resolve("labels.csv");
         CliRun predict = CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", csv.toString(), "--out", out.toString());
@@ -68,8 +47,8 @@ class TasksCliTest {
             sb.append(i).append(',').append(Math.sin(i * 0.3) + (spike ? 4 : 0)).append(',').append(spike ? 1 : 0).append('\n');
         }
         Path csv = Files.writeString(dir.resolve("a.csv"), sb.toString());
-        Map<String, Object> line = trainAndEval("--task", "anomaly", "--data", csv.toString(), "--context", "8", "--model", "gru:1x8", "--steps", "6");
-        assertEquals(List.of("precision", "recall", "f1", "roc_auc", "threshold"), List.copyOf(metrics(line).keySet()));
+        Map<String, Object> line = CliRun.trainBriefly(dir, "--task", "anomaly", "--data", csv.toString(), "--context", "8", "--model", "gru:1x8", "--steps", "6");
+        assertEquals(List.of("precision", "recall", "f1", "roc_auc", "threshold"), List.copyOf(CliRun.metrics(line).keySet()));
         assertTrue(((Map<?, ?>) line.get("baselines")).containsKey("z_score"));
     }
 }
