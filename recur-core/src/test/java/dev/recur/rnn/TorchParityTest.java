@@ -64,6 +64,20 @@ class TorchParityTest {
         for (var e : grads.entrySet()) close(name + " d" + e.getKey(), e.getValue(), params.get(e.getKey()).grad(), rtol, atol);
     }
 
+    @org.junit.jupiter.api.Test
+    void exportWritesPyTorchsKeysAndValues(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        TorchCase c = TorchCase.load("lstm_proj_bidir_3layer");
+        Map<String, Tensor> weights = c.safetensors("weights.safetensors");
+        var spec = new TorchInterop.Spec("lstm", c.integer("input_size"), c.integer("hidden_size"), c.integer("num_layers"), true, false,
+                c.integer("proj_size"));
+        ClassicLayer layer = TorchInterop.load(spec, weights, c.name());
+        java.nio.file.Path out = dir.resolve("exported.safetensors");
+        TorchInterop.export(layer, out);
+        Map<String, Tensor> back = dev.recur.io.safetensors.Safetensors.read(out);
+        assertEquals(new java.util.TreeSet<>(weights.keySet()), new java.util.TreeSet<>(back.keySet()));
+        for (var e : weights.entrySet()) close("exported " + e.getKey(), e.getValue(), back.get(e.getKey()), 0, 0);
+    }
+
     static void close(String what, Tensor expected, Tensor actual, double rtol, double atol) {
         assertTrue(actual != null, what + ": no value");
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Shapes.toString(actual.shape()));
