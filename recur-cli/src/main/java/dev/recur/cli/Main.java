@@ -13,7 +13,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "recur", mixinStandardHelpOptions = true, version = "recur 0.1.0",
         description = "Recurrent sequence models for the JVM.",
-        subcommands = {InfoCommand.class, ImportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, GenerateCommand.class,
+                ImportCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a user error: bad input, bad option, bad file. */
     public static final int USER_ERROR = 2;

@@ -4,7 +4,6 @@ import dev.recur.io.json.Json;
 import dev.recur.io.json.JsonValues;
 import dev.recur.io.safetensors.Safetensors;
 import dev.recur.io.safetensors.SafetensorsFile;
-import dev.recur.optim.OptimizerState;
 import dev.recur.tensor.Tensor;
 
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * Everything needed to resume training, in one safetensors file written atomically: the model's
  * weights (tensors {@code model.<name>}), its JSON configuration, the optimizer's state (tensors
- * {@code optim.<name>}, scalars as JSON: {@link dev.recur.optim.Optimizer#stateDict()}) and the training state (JSON). The
+ * {@code optim.<name>}, scalars as JSON: a {@link NamedState}, which {@code optim.OptimizerState} converts to and from) and the training state (JSON). The
  * {@code __metadata__} holds {@code format = "recur-checkpoint"}, {@code version}, and the JSON
  * documents {@code config}, {@code optimizer} and {@code training}. Random generator states are
  * 64-bit values that many JSON readers would round through a double, so they are stored as
@@ -26,7 +25,7 @@ import java.util.Map;
  * <p>Versioning: see docs/DESIGN.md, "Formats". This build writes {@value #VERSION} and reads
  * 1 to {@value #VERSION}; a newer version is an error that says to upgrade.
  */
-public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> model, OptimizerState optimizer, TrainingState training) {
+public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> model, NamedState optimizer, TrainingState training) {
     public static final String FORMAT = "recur-checkpoint";
     public static final int VERSION = 1;
     static final String MODEL_PREFIX = "model.";
@@ -40,7 +39,7 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
 
     /** A checkpoint of weights only: no optimizer state, training not started. */
     public static Checkpoint weightsOnly(Map<String, Object> modelConfig, Map<String, Tensor> model) {
-        return new Checkpoint(modelConfig, model, new OptimizerState(Map.of(), Map.of()), TrainingState.start());
+        return new Checkpoint(modelConfig, model, NamedState.empty(), TrainingState.start());
     }
 
     /** Writes the checkpoint atomically: a crash leaves the previous checkpoint intact. */
@@ -99,7 +98,7 @@ public record Checkpoint(Map<String, Object> modelConfig, Map<String, Tensor> mo
                 throw new FormatException(f.source(), "tensor " + FormatException.quote(name) + " is neither model.* nor optim.*");
             }
         }
-        OptimizerState optimizer = new OptimizerState(RecurFormat.document(f, "optimizer"), optim);
+        NamedState optimizer = new NamedState(RecurFormat.document(f, "optimizer"), optim);
         TrainingState training = trainingState(RecurFormat.document(f, "training"), f.source());
         return new Checkpoint(RecurFormat.document(f, "config"), model, optimizer, training);
     }

@@ -8,10 +8,10 @@ final class BuiltinLayers {
     private BuiltinLayers() {}
 
     static void registerAll() {
-        // Families register here as they land, e.g. dev.recur.rnn.ClassicLayers.register();
         dev.recur.ssm.SsmLayers.register();
         dev.recur.attention.AttentionLayers.register();
         dev.recur.linear.LinearLayers.register();
         dev.recur.rnn.ClassicLayers.register();
+        dev.recur.pararnn.ParaRnnLayers.register();
     }
 }

@@ -1,16 +1,26 @@
 package dev.recur.linear;
 
+import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerConfig;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerState;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceOutput;
+import dev.recur.ssm.CausalConv;
 import dev.recur.nn.Linear;
+import dev.recur.ssm.CausalConv;
 import dev.recur.ops.Arith;
+import dev.recur.ssm.CausalConv;
 import dev.recur.ops.Pointwise;
+import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
 
-import java.util.LinkedHashMap;
+import dev.recur.ssm.CausalConv;
+import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
 /**
@@ -33,7 +43,7 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
     private final int nh, dk, dv, positionChunk;
     private final boolean negativeEigen;
     private final Linear qProj, kProj, vProj, bProj, aProj, gProj, oProj;
-    private final ShortConv qConv, kConv, vConv;
+    private final CausalConv qConv, kConv, vConv;
     private final Var aLog, dtBias;
     private final GatedRmsNorm norm;
 
@@ -58,9 +68,9 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
         aLog = gated ? parameter("A_log", DecayGate.initialALog(heads, rng)) : null;
         dtBias = gated ? parameter("dt_bias", DecayGate.initialDtBias(heads, rng)) : null;
         gProj = outputGate ? child("g_proj", new Linear(inputSize, width, false, rng)) : null;
-        qConv = convWidth > 0 ? child("q_conv1d", new ShortConv(width, convWidth, rng)) : null;
-        kConv = convWidth > 0 ? child("k_conv1d", new ShortConv(nh * width, convWidth, rng)) : null;
-        vConv = convWidth > 0 ? child("v_conv1d", new ShortConv(nh * width, convWidth, rng)) : null;
+        qConv = convWidth > 0 ? child("q_conv1d", new CausalConv(width, convWidth, false, rng)) : null;
+        kConv = convWidth > 0 ? child("k_conv1d", new CausalConv(nh * width, convWidth, false, rng)) : null;
+        vConv = convWidth > 0 ? child("v_conv1d", new CausalConv(nh * width, convWidth, false, rng)) : null;
         norm = child("o_norm", new GatedRmsNorm(dv, outputGate ? GatedRmsNorm.Gate.SILU : GatedRmsNorm.Gate.NONE));
         oProj = child("o_proj", new Linear(width, width, false, rng));
     }
@@ -72,9 +82,9 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
 
     @Override
     protected SequenceOutput mix(Var x, Heads geo, Lengths lengths, LayerState state, Form form) {
-        Var[] q = convolved(qProj.forward(x), qConv, state, "conv_q", geo, lengths);
-        Var[] k = convolved(kProj.forward(x), kConv, state, "conv_k", geo, lengths);
-        Var[] v = convolved(vProj.forward(x), vConv, state, "conv_v", geo, lengths);
+        Var[] q = convolved(qProj.forward(x), qConv, state, "conv_q", lengths);
+        Var[] k = convolved(kProj.forward(x), kConv, state, "conv_k", lengths);
+        Var[] v = convolved(vProj.forward(x), vConv, state, "conv_v", lengths);
         Var qf = FeatureMaps.l2Normalize(qConv == null ? Pointwise.silu(q[0]) : q[0], dk, (float) (1 / Math.sqrt(dk)));
         Var kf = FeatureMaps.l2Normalize(kConv == null ? Pointwise.silu(k[0]) : k[0], dk, 1f);
         Var vf = vConv == null ? Pointwise.silu(v[0]) : v[0];
@@ -88,13 +98,6 @@ public abstract class DeltaRuleLayer extends LinearAttentionLayer {
 
     @Override
     protected Map<String, int[]> stateShapes(int batch) {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put("S", new int[] {batch, heads, dk, dv});
-        if (qConv != null) {
-            m.put("conv_q", qConv.stateShape(batch));
-            m.put("conv_k", kConv.stateShape(batch));
-            m.put("conv_v", vConv.stateShape(batch));
-        }
-        return m;
+        return matrixStateShapes(batch, heads, dk, dv, qConv, kConv, vConv);
     }
 }

@@ -1,16 +1,26 @@
 package dev.recur.linear;
 
+import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerConfig;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerState;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceOutput;
+import dev.recur.ssm.CausalConv;
 import dev.recur.nn.Linear;
+import dev.recur.ssm.CausalConv;
 import dev.recur.nn.Module;
+import dev.recur.ssm.CausalConv;
 import dev.recur.ops.Arith;
+import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
 
-import java.util.LinkedHashMap;
+import dev.recur.ssm.CausalConv;
+import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
 /**
@@ -33,7 +43,7 @@ public final class Gla extends LinearAttentionLayer {
     private final float temperature;
     private final Linear qProj, kProj, vProj, gProj, oProj;
     private final LowRankGate gkProj;
-    private final ShortConv qConv, kConv, vConv;
+    private final CausalConv qConv, kConv, vConv;
     private final GatedRmsNorm norm;
 
     public Gla(LayerConfig config, Rng rng) {
@@ -52,18 +62,18 @@ public final class Gla extends LinearAttentionLayer {
         vProj = child("v_proj", new Linear(inputSize, width, false, rng));
         gProj = child("g_proj", new Linear(inputSize, width, false, rng));
         gkProj = child("gk_proj", new LowRankGate(inputSize, rank, keyWidth, rng));
-        qConv = convWidth > 0 ? child("q_conv1d", new ShortConv(keyWidth, convWidth, rng)) : null;
-        kConv = convWidth > 0 ? child("k_conv1d", new ShortConv(keyWidth, convWidth, rng)) : null;
-        vConv = convWidth > 0 ? child("v_conv1d", new ShortConv(width, convWidth, rng)) : null;
+        qConv = convWidth > 0 ? child("q_conv1d", new CausalConv(keyWidth, convWidth, false, rng)) : null;
+        kConv = convWidth > 0 ? child("k_conv1d", new CausalConv(keyWidth, convWidth, false, rng)) : null;
+        vConv = convWidth > 0 ? child("v_conv1d", new CausalConv(width, convWidth, false, rng)) : null;
         norm = child("g_norm", new GatedRmsNorm(dv, GatedRmsNorm.Gate.SILU));
         oProj = child("o_proj", new Linear(width, width, false, rng));
     }
 
     @Override
     protected SequenceOutput mix(Var x, Heads geo, Lengths lengths, LayerState state, Form form) {
-        Var[] q = convolved(qProj.forward(x), qConv, state, "conv_q", geo, lengths);
-        Var[] k = convolved(kProj.forward(x), kConv, state, "conv_k", geo, lengths);
-        Var[] v = convolved(vProj.forward(x), vConv, state, "conv_v", geo, lengths);
+        Var[] q = convolved(qProj.forward(x), qConv, state, "conv_q", lengths);
+        Var[] k = convolved(kProj.forward(x), kConv, state, "conv_k", lengths);
+        Var[] v = convolved(vProj.forward(x), vConv, state, "conv_v", lengths);
         Var gk = FeatureMaps.logSigmoid(gkProj.forward(x), 1f / temperature);
         Var qs = Arith.scale(q[0], (float) (1 / Math.sqrt(dk)));
         Var[] core = GlaOp.apply(geo, lengths, form, dk, dv, qs, k[0], v[0], gk, stateOf(state, "S"));
@@ -73,14 +83,7 @@ public final class Gla extends LinearAttentionLayer {
 
     @Override
     protected Map<String, int[]> stateShapes(int batch) {
-        Map<String, int[]> m = new LinkedHashMap<>();
-        m.put("S", new int[] {batch, heads, dk, dv});
-        if (qConv != null) {
-            m.put("conv_q", qConv.stateShape(batch));
-            m.put("conv_k", kConv.stateShape(batch));
-            m.put("conv_v", vConv.stateShape(batch));
-        }
-        return m;
+        return matrixStateShapes(batch, heads, dk, dv, qConv, kConv, vConv);
     }
 
     /** The gate's low-rank projection {@code x W_α1 W_α2 + b_α}, named as flash-linear-attention's gk_proj.0 and gk_proj.1. */

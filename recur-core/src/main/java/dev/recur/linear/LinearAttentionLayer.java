@@ -1,19 +1,47 @@
 package dev.recur.linear;
 
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.ConfigException;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerConfig;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerState;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceLayer;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceOutput;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.StepOutput;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.ShapeException;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.Shapes;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.Tensor;
 
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import java.util.LinkedHashMap;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import java.util.Locale;
+import dev.recur.ops.Shape;
+import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
 /**
@@ -108,12 +136,30 @@ public abstract class LinearAttentionLayer extends SequenceLayer {
     }
 
     /**
-     * A projected feature through the short convolution with SiLU when {@code conv} is not null,
-     * else unchanged; returns {feature, conv state or null}.
+     * A projected feature (T, B, C), or (B, C) for a step, through the short depthwise causal convolution (no bias) with
+     * SiLU when {@code conv} is not null, else unchanged; returns {feature, conv state (B, C, K-1)
+     * or null}. This is flash-linear-attention's ShortConvolution, the same op as Mamba's conv1d.
      */
-    protected static Var[] convolved(Var projected, ShortConv conv, LayerState state, String key, Heads geo, Lengths lengths) {
+    protected static Var[] convolved(Var projected, CausalConv conv, LayerState state, String key, Lengths lengths) {
         if (conv == null) return new Var[] {projected, null};
-        return conv.apply(projected, stateOf(state, key), geo, lengths);
+        boolean step = projected.rank() == 2; // a streaming step: (B, C) is a sequence of one
+        Var x = step ? Shape.unsqueeze(projected, 0) : projected;
+        CausalConv.Output o = CausalConv.apply(x, conv.weight(), null, stateOf(state, key), lengths, true);
+        return new Var[] {step ? Shape.select(o.y(), 0, 0) : o.y(), o.state()};
+    }
+
+    /**
+     * The states of a layer with a matrix memory {@code S} (B, heads, dk, dv) and, when it has them,
+     * short convolutions on q, k and v ({@code conv_q}, {@code conv_k}, {@code conv_v}).
+     */
+    protected static Map<String, int[]> matrixStateShapes(int batch, int heads, int dk, int dv,
+                                                          CausalConv qConv, CausalConv kConv, CausalConv vConv) {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        m.put("S", new int[] {batch, heads, dk, dv});
+        if (qConv != null) m.put("conv_q", qConv.zeroState(batch).shape());
+        if (kConv != null) m.put("conv_k", kConv.zeroState(batch).shape());
+        if (vConv != null) m.put("conv_v", vConv.zeroState(batch).shape());
+        return m;
     }
 
     /** A state map that leaves out null entries (absent convolutions). */

@@ -15,6 +15,16 @@ public record OptimizerState(Map<String, Object> scalars, Map<String, dev.recur.
         tensors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tensors));
     }
 
+    /** This state in the form a checkpoint stores ({@code io} does not depend on {@code optim}). */
+    public dev.recur.io.NamedState toNamed() {
+        return new dev.recur.io.NamedState(scalars, tensors);
+    }
+
+    /** The optimizer state a checkpoint stored. */
+    public static OptimizerState from(dev.recur.io.NamedState saved) {
+        return new OptimizerState(saved.scalars(), saved.tensors());
+    }
+
     /** The optimizer's type name ({@code "sgd"}, {@code "adam"}, {@code "adamw"}). */
     public String type() {
         return String.valueOf(scalars.get("type"));

@@ -137,7 +137,7 @@ public final class DiagonalSsm {
                 x0Re, x0Im);
         Object saved = form == Form.RECURRENT
                 ? SsmRecurrence.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data(), forBackward)
-                : SsmConvolution.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data());
+                : SsmConvolution.forward(s, uv, T, B, len, x0r, x0i, y.data(), xr.data(), xi.data(), forBackward);
         Var[] out = new Node(u, p.logDt(), p.logAReal(), p.aImag(), p.bRe(), p.bIm(), p.cRe(), p.cIm(), p.d(), x0Re, x0Im) {
             @Override
             protected void backward(Tensor[] g) {
@@ -148,7 +148,7 @@ public final class DiagonalSsm {
                 float[] gx0r = wantX0 ? new float[B * H * M] : null, gx0i = wantX0 ? new float[B * H * M] : null;
                 DiscreteSsm.Grads grads = saved instanceof SsmRecurrence.Saved r
                         ? SsmRecurrence.backward(s, r, uv, dy, T, B, len, gxr, gxi, gu, gx0r, gx0i)
-                        : SsmConvolution.backward(s, (SsmConvolution.Saved) saved, uv, dy, T, B, len, x0r, x0i, gxr, gxi,
+                        : SsmConvolution.backward(s, (SsmConvolution.Saved) saved, dy, T, B, len, x0r, x0i, gxr, gxi,
                                 gu, gx0r, gx0i);
                 float[][] gp = new float[8][];
                 int[] sizes = {H, H * M, H * M, H * M, H * M, H * M, H * M, H};

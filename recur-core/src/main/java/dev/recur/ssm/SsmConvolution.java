@@ -1,10 +1,9 @@
 package dev.recur.ssm;
 
-import dev.recur.kernel.Backends;
-import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Parallel;
 import dev.recur.kernel.fft.Fft;
 import dev.recur.kernel.fft.RealFft;
+import dev.recur.kernel.fft.Spectra;
 
 /**
  * The convolution form of a {@link DiscreteSsm}: with zero initial state the output is the causal
@@ -13,47 +12,57 @@ import dev.recur.kernel.fft.RealFft;
  * (shared by the batch), the convolutions B*H*T log T, against B*H*M*T for the recurrence.
  *
  * <p>The rest of the recurrence's contract is kept exactly, through the powers
- * {@code P_l = lambda^l} (per channel, as a (2M, T+1) real block):
+ * {@code P_l = lambda^l} of each channel:
  * <ul>
  * <li>an initial state x0 adds {@code 2 Re sum_n C_n x0_n P_{t+1}} to y_t;</li>
  * <li>the final state after L steps is {@code P_L x0 + bBar sum_{t<L} P_{L-1-t} u_t};</li>
  * <li>every gradient that reaches a power is collected as
  *     {@code g_lambda = sum_l g_{P_l} l conj(P_{l-1})}.</li>
  * </ul>
- * These sums are GEMMs against the power block.
+ * These sums, and the kernel itself, are {@link Vandermonde} sums: GEMMs against blocks of powers.
  *
  * <p>Work is split into blocks of {@value #LANES} channels (one task each, so no two tasks write
- * the same element): a block's columns are copied out of the (T, B, H) arrays once, into one
- * contiguous (T, B) matrix per channel, the per-channel algebra runs on those, and the FFTs take
- * the block's channels as vector lanes.
+ * the same element). The (T, B, H) arrays are re-laid once as {@link ChannelBlocks}, so that a
+ * block's sequences are contiguous; the FFTs take the block's channels as vector lanes, and the
+ * per-channel algebra runs on {@link Columns}, one contiguous (T, B) matrix per channel.
  */
 final class SsmConvolution {
-    static final int LANES = 16;
-    /** Powers are built as lambda^(qQ) * lambda^r, r < Q: one independent complex product each. */
-    private static final int POWER_BLOCK = 64;
+    static final int LANES = ChannelBlocks.LANES;
 
     private SsmConvolution() {}
 
-    /** The kernel's spectrum (bins x H) and the final-state sums S (B, M, H) for the backward pass. */
-    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm) {}
+    /**
+     * For the backward pass: the kernel's spectrum (blocks, bins, LANES), the final-state sums S
+     * (B, M, H), and the input's spectra (blocks, B, bins, LANES) and blocked copy; null when no
+     * gradient is recorded.
+     */
+    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, ChannelBlocks input) {}
 
+    /**
+     * With {@code keepSpectra} (required for {@link #backward}) the input's spectra are kept (2 B H
+     * (T+1) floats, twice the input) with its blocked copy, so that the backward pass needs two FFTs
+     * per sequence and block instead of three, and no second transposition of the input.
+     */
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
-                         float[] y, float[] xRe, float[] xIm) {
+                         float[] y, float[] xRe, float[] xIm, boolean keepSpectra) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
-        int bins = rfft.bins(), blocks = (H + LANES - 1) / LANES;
-        float[] kRe = new float[bins * H], kIm = new float[bins * H];
+        int bins = rfft.bins();
+        ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = new ChannelBlocks(T, B, H);
+        float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
-        Parallel.forRange(blocks, 1, (start, end) -> {
-            Powers p = new Powers(M, T);
+        float[] uRe = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
+        float[] uIm = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
+        Parallel.forRange(ub.blocks, 1, (start, end) -> {
+            Vandermonde p = new Vandermonde(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] kernel = new float[T * LANES];
-            float[] vT = new float[T * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
+            float[] vT = new float[p.paddedLength() * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
             float[] out = new float[B * T], fr = new float[bins * LANES], fi = new float[bins * LANES];
             for (int blk = start; blk < end; blk++) {
-                int h0 = blk * LANES, w = Math.min(LANES, H - h0);
-                Columns uc = Columns.gather(u, T, B, H, h0, w);
-                Columns y0 = x0Re == null ? null : new Columns(T, B, H, h0, w);
+                int h0 = blk * LANES, w = ub.width(blk);
+                Columns uc = Columns.gather(ub, blk);
+                Columns y0 = x0Re == null ? null : new Columns(T, B, w);
                 for (int hl = 0; hl < w; hl++) {
                     int h = h0 + hl;
                     p.compute(s, h);
@@ -66,8 +75,8 @@ final class SsmConvolution {
                     p.combine(coef, 1, 0, T, out);
                     for (int l = 0; l < T; l++) kernel[l * w + hl] = out[l];
                     // Final state: S_b = sum_{j < L_b} u_{b, L_b-1-j} P_j.
-                    uc.reversed(hl, len, vT, false);
-                    p.dotsT(vT, B, T, 0, outT);
+                    uc.reversed(hl, len, vT, p.paddedLength(), false);
+                    p.sums(vT, B, T, 0, outT);
                     for (int b = 0; b < B; b++) {
                         int L = len == null ? T : len[b];
                         for (int n = 0; n < M; n++) {
@@ -98,28 +107,33 @@ final class SsmConvolution {
                         y0.setRows(hl, out);
                     }
                 }
-                rfft.forward(kernel, 0, w, T, w, kRe, kIm, h0, H, ws);
-                if (y0 != null) y0.scatter(y, false);
-                else for (int t = 0; t < T * B; t++) java.util.Arrays.fill(y, t * H + h0, t * H + h0 + w, 0f);
+                int kOff = blk * bins * LANES;
+                rfft.forward(kernel, 0, w, T, w, kRe, kIm, kOff, w, ws);
+                if (y0 != null) y0.scatter(yb, blk, false);
+                float[] d = channelValues(s.d, h0);
                 for (int b = 0; b < B; b++) {
-                    int off = b * H + h0, stride = B * H;
-                    rfft.forward(u, off, stride, T, w, fr, fi, 0, w, ws);
-                    multiply(fr, fi, w, kRe, kIm, h0, H, bins, false);
-                    rfft.inverse(fr, fi, 0, w, w, y, off, stride, T, true, ws);
-                }
-                for (int t = 0; t < T; t++) {
-                    for (int b = 0; b < B; b++) {
-                        int row = (t * B + b) * H;
-                        if (len != null && t >= len[b]) {
-                            java.util.Arrays.fill(y, row + h0, row + h0 + w, 0f);
-                        } else {
-                            for (int h = h0; h < h0 + w; h++) y[row + h] += (float) s.d[h] * u[row + h];
-                        }
+                    int off = ub.offset(blk, b);
+                    float[] sr = keepSpectra ? uRe : fr, si = keepSpectra ? uIm : fi;
+                    int so = keepSpectra ? (blk * B + b) * bins * LANES : 0;
+                    rfft.forward(ub.data, off, LANES, T, w, sr, si, so, w, ws);
+                    Spectra.multiply(sr, si, so, kRe, kIm, kOff, false, fr, fi, 0, bins * w);
+                    rfft.inverse(fr, fi, 0, w, w, yb.data, off, LANES, T, true, ws);
+                    for (int t = 0; t < T; t++) {
+                        int o = off + t * LANES;
+                        for (int l = 0; l < LANES; l++) yb.data[o + l] += d[l] * ub.data[o + l];
                     }
                 }
             }
         });
-        return new Saved(kRe, kIm, sRe, sIm);
+        yb.copyTo(y, len);
+        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? ub : null);
+    }
+
+    /** {@code v[h0 .. h0+LANES)} as floats (zero past the end), the per-lane factors of a block. */
+    private static float[] channelValues(double[] v, int h0) {
+        float[] f = new float[LANES];
+        for (int l = 0; l < LANES && h0 + l < v.length; l++) f[l] = (float) v[h0 + l];
+        return f;
     }
 
     /**
@@ -127,52 +141,51 @@ final class SsmConvolution {
      * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length stay zero)
      * and adds into {@code gx0} (null when not wanted).
      */
-    static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] u, float[] dyIn, int T, int B, int[] len,
+    static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] dyIn, int T, int B, int[] len,
                                       float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
                                       float[] gu, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
         RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
-        int bins = rfft.bins(), blocks = (H + LANES - 1) / LANES;
-        float[] dy = masked(dyIn, T, B, H, len);
+        int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;
-        Parallel.forRange(blocks, 1, (start, end) -> {
+        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input();
+        ChannelBlocks gub = new ChannelBlocks(T, B, H);
+        Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] dr = new float[bins * LANES], di = new float[bins * LANES];
-            float[] ur = new float[bins * LANES], ui = new float[bins * LANES];
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
             float[] dK = new float[T * LANES];
-            Powers p = new Powers(M, T);
-            Work work = new Work(T, B, M);
+            Vandermonde p = new Vandermonde(M, T);
+            Work work = new Work(p.paddedLength(), T, B, M);
             for (int blk = start; blk < end; blk++) {
-                int h0 = blk * LANES, w = Math.min(LANES, H - h0);
+                int h0 = blk * LANES, w = ub.width(blk);
                 // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra.
                 java.util.Arrays.fill(gr, 0f);
                 java.util.Arrays.fill(gi, 0f);
+                float[] d = channelValues(s.d, h0);
+                double[] gd = new double[LANES];
                 for (int b = 0; b < B; b++) {
-                    int off = b * H + h0, stride = B * H;
-                    rfft.forward(dy, off, stride, T, w, dr, di, 0, w, ws);
-                    rfft.forward(u, off, stride, T, w, ur, ui, 0, w, ws);
-                    for (int i = 0; i < bins * w; i++) { // G += conj(U) DY
-                        gr[i] += ur[i] * dr[i] + ui[i] * di[i];
-                        gi[i] += ur[i] * di[i] - ui[i] * dr[i];
-                    }
-                    multiply(dr, di, w, saved.kRe(), saved.kIm(), h0, H, bins, true);
-                    rfft.inverse(dr, di, 0, w, w, gu, off, stride, T, true, ws);
-                }
-                rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
-                for (int t = 0; t < T; t++) {
-                    for (int b = 0; b < B; b++) {
-                        int row = (t * B + b) * H;
-                        for (int h = h0; h < h0 + w; h++) {
-                            gu[row + h] += (float) s.d[h] * dy[row + h];
-                            grads.d[h] += (double) dy[row + h] * u[row + h];
+                    int off = ub.offset(blk, b);
+                    rfft.forward(dyb.data, off, LANES, T, w, dr, di, 0, w, ws);
+                    int so = (blk * B + b) * bins * LANES;
+                    Spectra.accumulateConjugateProduct(saved.uRe(), saved.uIm(), so, dr, di, 0, gr, gi, 0, bins * w); // G += conj(U) DY
+                    Spectra.multiply(dr, di, 0, saved.kRe(), saved.kIm(), blk * bins * LANES, true, dr, di, 0, bins * w);
+                    rfft.inverse(dr, di, 0, w, w, gub.data, off, LANES, T, true, ws);
+                    for (int t = 0; t < T; t++) {
+                        int o = off + t * LANES;
+                        for (int l = 0; l < LANES; l++) {
+                            float g = dyb.data[o + l];
+                            gub.data[o + l] += d[l] * g;
+                            gd[l] += (double) g * ub.data[o + l];
                         }
                     }
                 }
-                Columns dyc = x0Re != null ? Columns.gather(dy, T, B, H, h0, w) : null;
-                Columns uc = finalGrad ? Columns.gather(u, T, B, H, h0, w) : null;
-                Columns guc = finalGrad ? new Columns(T, B, H, h0, w) : null;
+                for (int l = 0; l < w; l++) grads.d[h0 + l] += gd[l];
+                rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
+                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null;
+                Columns uc = finalGrad ? Columns.gather(ub, blk) : null;
+                Columns guc = finalGrad ? new Columns(T, B, w) : null;
                 for (int hl = 0; hl < w; hl++) {
                     int h = h0 + hl;
                     p.compute(s, h);
@@ -192,17 +205,11 @@ final class SsmConvolution {
                         grads.bIm[i] = work.gBi[n];
                     }
                 }
-                if (guc != null) guc.scatter(gu, true);
-                // Mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
-                if (len != null) {
-                    for (int t = 0; t < T; t++) {
-                        for (int b = 0; b < B; b++) {
-                            if (t >= len[b]) java.util.Arrays.fill(gu, (t * B + b) * H + h0, (t * B + b) * H + h0 + w, 0f);
-                        }
-                    }
-                }
+                if (guc != null) guc.scatter(gub, blk, true);
             }
         });
+        // Rows past a length are mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
+        gub.copyTo(gu, len);
         return grads;
     }
 
@@ -211,9 +218,9 @@ final class SsmConvolution {
         final float[] vT, outT, coef, out;
         final double[] gLr, gLi, gCr, gCi, gBr, gBi;
 
-        Work(int T, int B, int M) {
+        Work(int padded, int T, int B, int M) {
             int rows = Math.max(B, 1);
-            vT = new float[T * rows];
+            vT = new float[padded * rows];
             outT = new float[2 * M * rows];
             coef = new float[rows * 2 * M];
             out = new float[rows * Math.max(T, 1)];
@@ -236,17 +243,19 @@ final class SsmConvolution {
     }
 
     /** g_W = 2 sum_l dK_l conj(P_l) into C and bBar; g_lambda += 2 conj(W) sum_j (j+1) dK_{j+1} conj(P_j). */
-    private static void kernelGrads(DiscreteSsm s, Powers p, int h, float[] dK, int hl, int w, Work k) {
+    private static void kernelGrads(DiscreteSsm s, Vandermonde p, int h, float[] dK, int hl, int w, Work k) {
         int M = s.modes, T = p.steps();
+        java.util.Arrays.fill(k.vT, Math.max(0, T - 1), p.paddedLength(), 0f);
         for (int l = 0; l < T; l++) k.vT[l] = dK[l * w + hl];
-        p.dotsT(k.vT, 1, T, 0, k.outT);
+        p.sums(k.vT, 1, T, 0, k.outT);
         double[] gwr = new double[M], gwi = new double[M];
         for (int n = 0; n < M; n++) {
             gwr[n] = 2 * k.outT[n];
             gwi[n] = -2 * k.outT[M + n];
         }
         for (int j = 0; j + 1 < T; j++) k.vT[j] = (j + 1) * dK[(j + 1) * w + hl];
-        p.dotsT(k.vT, 1, T - 1, 0, k.outT);
+        k.vT[T - 1] = 0f;
+        p.sums(k.vT, 1, T - 1, 0, k.outT);
         for (int n = 0; n < M; n++) {
             int i = h * M + n;
             double wr = s.cRe[i] * s.bRe[i] - s.cIm[i] * s.bIm[i], wi = s.cRe[i] * s.bIm[i] + s.cIm[i] * s.bRe[i];
@@ -262,11 +271,13 @@ final class SsmConvolution {
     }
 
     /** y_{b,t} += 2 Re sum_n q_bn P_{n,t+1} with q = C x0: gradients of q, then of C, x0 and lambda. */
-    private static void initialStateGrads(DiscreteSsm s, Powers p, int h, Columns dyc, int hl,
+    private static void initialStateGrads(DiscreteSsm s, Vandermonde p, int h, Columns dyc, int hl,
                                           float[] x0Re, float[] x0Im, float[] gx0Re, float[] gx0Im, Work k) {
-        int H = s.channels, M = s.modes, T = p.steps(), B = dyc.batch;
-        float[] dy = dyc.column(hl); // (T, B): exactly the vT layout
-        p.dotsT(dy, B, T, 1, k.outT); // sum_t dy_bt P_{t+1}
+        int H = s.channels, M = s.modes, T = p.steps(), B = dyc.batch, tp = p.paddedLength();
+        float[] dy = dyc.column(hl); // (T, B)
+        java.util.Arrays.fill(k.vT, 0, B * tp, 0f);
+        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[b * tp + t] = dy[t * B + b];
+        p.sums(k.vT, B, T, 1, k.outT); // sum_t dy_bt P_{t+1}
         double[] gq = new double[B * 2 * M];
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
@@ -274,8 +285,8 @@ final class SsmConvolution {
                 gq[b * 2 * M + M + n] = -2 * k.outT[(M + n) * B + b];
             }
         }
-        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[t * B + b] = (t + 1) * dy[t * B + b];
-        p.dotsT(k.vT, B, T, 0, k.outT); // sum_t (t+1) dy_bt P_t
+        for (int t = 0; t < T; t++) for (int b = 0; b < B; b++) k.vT[b * tp + t] = (t + 1) * dy[t * B + b];
+        p.sums(k.vT, B, T, 0, k.outT); // sum_t (t+1) dy_bt P_t
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
                 int i = h * M + n, o = (b * M + n) * H + h;
@@ -295,7 +306,7 @@ final class SsmConvolution {
     }
 
     /** x_L = P_L x0 + bBar S with S = sum_{t<L} P_{L-1-t} u_t: gradients of x0, bBar, u and lambda. */
-    private static void finalStateGrads(DiscreteSsm s, Saved saved, Powers p, int h, Columns uc, Columns guc, int hl,
+    private static void finalStateGrads(DiscreteSsm s, Saved saved, Vandermonde p, int h, Columns uc, Columns guc, int hl,
                                         int[] len, float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
                                         float[] gx0Re, float[] gx0Im, Work k) {
         int H = s.channels, M = s.modes, T = p.steps(), B = uc.batch;
@@ -328,8 +339,8 @@ final class SsmConvolution {
         p.combine(k.coef, B, 0, T, k.out);
         guc.setRowsReversed(hl, k.out, len);
         // g_lambda += sum_b g_S sum_{j>=1} u_{L-1-j} j conj(P_{j-1}): weights (j'+1) u_{L-2-j'} at j' = j-1.
-        uc.reversed(hl, len, k.vT, true);
-        p.dotsT(k.vT, B, T, 0, k.outT);
+        uc.reversed(hl, len, k.vT, p.paddedLength(), true);
+        p.sums(k.vT, B, T, 0, k.outT);
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < M; n++) {
                 double gsr = k.coef[b * 2 * M + n], gsi = k.coef[b * 2 * M + M + n];
@@ -340,52 +351,29 @@ final class SsmConvolution {
         }
     }
 
-    /** Copies dy with the entries past each length zeroed. */
-    private static float[] masked(float[] dy, int T, int B, int H, int[] len) {
-        float[] m = java.util.Arrays.copyOf(dy, T * B * H);
-        if (len != null) {
-            for (int t = 0; t < T; t++) {
-                for (int b = 0; b < B; b++) if (t >= len[b]) java.util.Arrays.fill(m, (t * B + b) * H, (t * B + b + 1) * H, 0f);
-            }
-        }
-        return m;
-    }
-
-    /** X *= K (or conj(K)) bin by bin; X is (bins, w) contiguous, K columns [h0, h0+w) of (bins, H). */
-    private static void multiply(float[] xr, float[] xi, int w, float[] kr, float[] ki, int h0, int H, int bins, boolean conj) {
-        float sign = conj ? -1f : 1f;
-        for (int k = 0; k < bins; k++) {
-            int x = k * w, q = k * H + h0;
-            for (int l = 0; l < w; l++) {
-                float ar = xr[x + l], ai = xi[x + l], br = kr[q + l], bi = sign * ki[q + l];
-                xr[x + l] = ar * br - ai * bi;
-                xi[x + l] = ar * bi + ai * br;
-            }
-        }
-    }
-
     /**
-     * The columns [h0, h0 + w) of a (T, B, H) array, one contiguous (T, B) matrix per channel: one
-     * streaming pass instead of a cache-missing strided walk per channel.
+     * The channels of one {@link ChannelBlocks} block as one contiguous (T, B) matrix each, for the
+     * per-channel algebra (GEMMs over time with the batch as columns).
      */
     static final class Columns {
-        final int steps, batch, width, h0, w;
+        final int steps, batch, w;
         private final float[][] cols;
 
-        Columns(int T, int B, int H, int h0, int w) {
+        Columns(int T, int B, int w) {
             this.steps = T;
             this.batch = B;
-            this.width = H;
-            this.h0 = h0;
             this.w = w;
             cols = new float[w][T * B];
         }
 
-        static Columns gather(float[] a, int T, int B, int H, int h0, int w) {
-            Columns c = new Columns(T, B, H, h0, w);
-            for (int r = 0; r < T * B; r++) {
-                int o = r * H + h0;
-                for (int j = 0; j < w; j++) c.cols[j][r] = a[o + j];
+        static Columns gather(ChannelBlocks a, int k) {
+            int T = a.steps, B = a.batch;
+            Columns c = new Columns(T, B, a.width(k));
+            for (int b = 0; b < B; b++) {
+                int off = a.offset(k, b);
+                for (int t = 0; t < T; t++) {
+                    for (int j = 0; j < c.w; j++) c.cols[j][t * B + b] = a.data[off + t * ChannelBlocks.LANES + j];
+                }
             }
             return c;
         }
@@ -395,17 +383,18 @@ final class SsmConvolution {
         }
 
         /**
-         * Column j read backwards from each sequence's end, as {@code vT[i*B + b] = x_{b, L_b-1-i}}
-         * (zero for {@code i >= L_b}); with {@code weighted}, {@code (i+1) x_{b, L_b-2-i}} instead.
+         * Column j read backwards from each sequence's end, one row of {@code ld} per sequence:
+         * {@code v[b*ld + i] = x_{b, L_b-1-i}} (zero for {@code i >= L_b}); with {@code weighted},
+         * {@code (i+1) x_{b, L_b-2-i}} instead.
          */
-        void reversed(int j, int[] len, float[] vT, boolean weighted) {
+        void reversed(int j, int[] len, float[] v, int ld, boolean weighted) {
             float[] c = cols[j];
             int T = steps, B = batch;
             for (int b = 0; b < B; b++) {
                 int L = len == null ? T : len[b];
-                for (int i = 0; i < T; i++) {
+                for (int i = 0; i < ld; i++) {
                     int t = weighted ? L - 2 - i : L - 1 - i;
-                    vT[i * B + b] = t >= 0 ? (weighted ? (i + 1) * c[t * B + b] : c[t * B + b]) : 0f;
+                    v[b * ld + i] = t >= 0 ? (weighted ? (i + 1) * c[t * B + b] : c[t * B + b]) : 0f;
                 }
             }
         }
@@ -425,93 +414,18 @@ final class SsmConvolution {
             }
         }
 
-        /** Writes (or adds) the block back into the (T, B, H) array. */
-        void scatter(float[] a, boolean add) {
-            for (int r = 0; r < steps * batch; r++) {
-                int o = r * width + h0;
-                if (add) {
-                    for (int j = 0; j < w; j++) a[o + j] += cols[j][r];
-                } else {
-                    for (int j = 0; j < w; j++) a[o + j] = cols[j][r];
-                }
-            }
-        }
-    }
-
-    /**
-     * The powers {@code lambda_n^l}, {@code l = 0..T}, of one channel as a (2M, T+1) row-major
-     * block: rows n hold real parts, rows M+n imaginary parts. Sums against it are GEMMs.
-     */
-    static final class Powers {
-        private final int modes, ld;
-        private final float[] block;
-        private final double[] baseRe = new double[POWER_BLOCK], baseIm = new double[POWER_BLOCK];
-        private final float[] rowRe = new float[POWER_BLOCK], rowIm = new float[POWER_BLOCK];
-        private final Gemm gemm = Backends.active().gemm();
-
-        Powers(int modes, int T) {
-            this.modes = modes;
-            this.ld = T + 1;
-            this.block = new float[2 * modes * ld];
-        }
-
-        int steps() {
-            return ld - 1;
-        }
-
-        void compute(DiscreteSsm s, int h) {
-            for (int n = 0; n < modes; n++) {
-                int i = h * modes + n;
-                double lr = s.lamRe[i], li = s.lamIm[i];
-                double br = 1, bi = 0;
-                for (int r = 0; r < POWER_BLOCK; r++) { // lambda^r
-                    baseRe[r] = br;
-                    baseIm[r] = bi;
-                    double t = br * lr - bi * li;
-                    bi = br * li + bi * lr;
-                    br = t;
-                }
-                double sr = br, si = bi; // lambda^Q
-                double ar = 1, ai = 0;   // lambda^(qQ)
-                int re = n * ld, im = (modes + n) * ld;
-                for (int q = 0; q * POWER_BLOCK < ld; q++) {
-                    int l0 = q * POWER_BLOCK, cnt = Math.min(POWER_BLOCK, ld - l0);
-                    // zero-offset rows so that C2 vectorises the products
-                    for (int r = 0; r < POWER_BLOCK; r++) {
-                        rowRe[r] = (float) (ar * baseRe[r] - ai * baseIm[r]);
-                        rowIm[r] = (float) (ar * baseIm[r] + ai * baseRe[r]);
+        /** Writes (or adds) the columns into block k of {@code a}. */
+        void scatter(ChannelBlocks a, int k, boolean add) {
+            for (int b = 0; b < batch; b++) {
+                int off = a.offset(k, b);
+                for (int t = 0; t < steps; t++) {
+                    int o = off + t * ChannelBlocks.LANES;
+                    for (int j = 0; j < w; j++) {
+                        if (add) a.data[o + j] += cols[j][t * batch + b];
+                        else a.data[o + j] = cols[j][t * batch + b];
                     }
-                    System.arraycopy(rowRe, 0, block, re + l0, cnt);
-                    System.arraycopy(rowIm, 0, block, im + l0, cnt);
-                    double t = ar * sr - ai * si;
-                    ai = ar * si + ai * sr;
-                    ar = t;
                 }
             }
-        }
-
-        double re(int n, int l) {
-            return block[n * ld + l];
-        }
-
-        double im(int n, int l) {
-            return block[(modes + n) * ld + l];
-        }
-
-        /** {@code out[r][l] = sum_k coef[r][k] P[k][shift + l]}, l < len: (rows, 2M) times (2M, len). */
-        void combine(float[] coef, int rows, int shift, int len, float[] out) {
-            if (rows == 0 || len == 0) return;
-            gemm.sgemm(false, false, rows, len, 2 * modes, 1f, coef, 0, 2 * modes, block, shift, ld, 0f, out, 0, len);
-        }
-
-        /** {@code outT[k][r] = sum_{l<len} P[k][shift + l] vT[l][r]}: (2M, len) times (len, rows). */
-        void dotsT(float[] vT, int rows, int len, int shift, float[] outT) {
-            if (rows == 0) return;
-            if (len == 0) {
-                java.util.Arrays.fill(outT, 0, rows * 2 * modes, 0f);
-                return;
-            }
-            gemm.sgemm(false, false, 2 * modes, rows, len, 1f, block, shift, ld, vT, 0, rows, 0f, outT, 0, rows);
         }
     }
 }

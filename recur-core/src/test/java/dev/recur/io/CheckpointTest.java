@@ -48,7 +48,7 @@ class CheckpointTest {
         rng.put("dropout", new long[] {-1L, 1L});
         rng.put("init", new Rng(42).split().state());
         TrainingState training = new TrainingState(1234, 3, 56789, rng, Map.of("best_loss", 1.25, "patience", 2L));
-        return new Checkpoint(Map.of("spec", "lstm(8)", "input", 4L), model, new OptimizerState(settings, optim), training);
+        return new Checkpoint(Map.of("spec", "lstm(8)", "input", 4L), model, new NamedState(settings, optim), training);
     }
 
     static void assertSameCheckpoint(Checkpoint e, Checkpoint a) {
@@ -100,14 +100,14 @@ class CheckpointTest {
         AdamW optA = new AdamW(a.namedParameters(), 0.01);
         step(a, optA, x);
         step(a, optA, x);
-        Checkpoint saved = new Checkpoint(Map.of("in", 3L, "out", 2L), a.stateDict(), optA.stateDict(),
+        Checkpoint saved = new Checkpoint(Map.of("in", 3L, "out", 2L), a.stateDict(), optA.stateDict().toNamed(),
                 new TrainingState(2, 0, 4, a.rngStates(), Map.of()));
         Checkpoint back = Checkpoint.read(saved.toBytes(), "ck");
 
         Linear b = new Linear(3, 2, new Rng(99));
         b.loadStateDict(back.model(), true, "ck");
         AdamW optB = new AdamW(b.namedParameters(), 0.5);
-        optB.loadStateDict(back.optimizer(), "ck");
+        optB.loadStateDict(OptimizerState.from(back.optimizer()), "ck");
         step(a, optA, x);
         step(b, optB, x);
         assertArrayEquals(a.weight().value().toArray(), b.weight().value().toArray());

@@ -1,16 +1,26 @@
 package dev.recur.linear;
 
+import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.GradCheck;
+import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
+import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
+import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
+import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.Tensor;
+import dev.recur.ssm.CausalConv;
 import org.junit.jupiter.api.Test;
+import dev.recur.ssm.CausalConv;
 import org.junit.jupiter.params.ParameterizedTest;
+import dev.recur.ssm.CausalConv;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
+import dev.recur.ssm.CausalConv;
 import static dev.recur.linear.Fixtures.randn;
 
 /** Finite-difference checks in float64 of the layers' smaller ops: feature maps, decay gate, gated norm, short convolution. */
@@ -57,12 +67,14 @@ class FeatureOpsTest {
         int T = 5, B = 2, C = 3, K = 3;
         int[] lengths = {5, 1};
         Rng rng = new Rng(4);
-        ShortConv conv = new ShortConv(C, K, rng);
-        Tensor x = randn(rng, 1f, T, B, C), s0 = randn(rng, 1f, B, K - 1, C);
+        CausalConv conv = new CausalConv(C, K, false, rng);
+        Tensor x = randn(rng, 1f, T, B, C), s0 = randn(rng, 1f, B, C, K - 1);
         Tensor w = conv.stateDict().get("weight").copy();
-        Heads geo = new Heads(T, B, 1);
-        GradCheck.checkAll(new Tensor[] {x, s0}, new boolean[] {true, true},
-                v -> conv.apply(v[0], v[1], geo, Lengths.of(lengths)),
-                r -> RefOps.shortConv(r[0], w.toDoubleArray(), r[1], T, B, C, K, lengths), 7).assertWithin(1e-5);
+        GradCheck.checkAll(new Tensor[] {x, s0, w}, new boolean[] {true, true, true},
+                v -> {
+                    CausalConv.Output o = CausalConv.apply(v[0], v[2], null, v[1], Lengths.of(lengths), true);
+                    return new Var[] {o.y(), o.state()};
+                },
+                r -> RefOps.shortConv(r[0], r[2], r[1], T, B, C, K, lengths), 7).assertWithin(1e-5);
     }
 }

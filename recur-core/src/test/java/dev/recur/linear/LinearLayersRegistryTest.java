@@ -35,8 +35,8 @@ class LinearLayersRegistryTest {
         assertArrayEquals(new int[] {3, 2, 32, 64}, create("gla", 128, Map.of()).zeroState(3).get("S").shape());
         LayerState d = create("deltanet", 128, Map.of()).zeroState(3);
         assertArrayEquals(new int[] {3, 2, 64, 64}, d.get("S").shape());
-        assertArrayEquals(new int[] {3, 3, 128}, d.get("conv_q").shape());
-        assertArrayEquals(new int[] {3, 3, 256}, create("deltaproduct", 128, Map.of()).zeroState(3).get("conv_k").shape());
+        assertArrayEquals(new int[] {3, 128, 3}, d.get("conv_q").shape());
+        assertArrayEquals(new int[] {3, 256, 3}, create("deltaproduct", 128, Map.of()).zeroState(3).get("conv_k").shape());
         LayerState m = create("mlstm", 128, Map.of()).zeroState(3);
         assertArrayEquals(new int[] {3, 2, 64}, m.get("n").shape());
         assertArrayEquals(new int[] {3, 2}, m.get("m").shape());

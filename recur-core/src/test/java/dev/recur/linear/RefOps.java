@@ -64,18 +64,18 @@ final class RefOps {
      * (B, K − 1, C) or null; returns {y, state after each sequence's last valid step}.
      */
     static double[][] shortConv(double[] x, double[] w, double[] s0, int T, int B, int C, int K, int[] lengths) {
-        double[] y = new double[T * B * C], last = new double[B * (K - 1) * C];
+        double[] y = new double[T * B * C], last = new double[B * C * (K - 1)];
         for (int b = 0; b < B; b++) {
-            for (int t = 0; t < T; t++) {
+            int len = CoreReference.len(lengths, b, T);
+            for (int t = 0; t < len; t++) { // zero past the length
                 for (int c = 0; c < C; c++) {
                     double s = 0;
                     for (int j = 0; j < K; j++) s += w[c * K + j] * tap(x, s0, t - (K - 1) + j, b, c, B, C, K);
                     y[(t * B + b) * C + c] = s * sigmoid(s);
                 }
             }
-            int len = CoreReference.len(lengths, b, T);
             for (int i = 0; i < K - 1; i++) {
-                for (int c = 0; c < C; c++) last[(b * (K - 1) + i) * C + c] = tap(x, s0, len - (K - 1) + i, b, c, B, C, K);
+                for (int c = 0; c < C; c++) last[(b * C + c) * (K - 1) + i] = tap(x, s0, len - (K - 1) + i, b, c, B, C, K);
             }
         }
         return new double[][] {y, last};
@@ -83,7 +83,7 @@ final class RefOps {
 
     private static double tap(double[] x, double[] s0, int tau, int b, int c, int B, int C, int K) {
         if (tau >= 0) return x[(tau * B + b) * C + c];
-        return s0 == null ? 0 : s0[(b * (K - 1) + K - 1 + tau) * C + c];
+        return s0 == null ? 0 : s0[(b * C + c) * (K - 1) + K - 1 + tau];
     }
 
     /**

@@ -70,22 +70,29 @@ public final class RealFft {
      */
     public void forward(float[] x, int xOff, int xStride, int length, int lanes,
                         float[] re, float[] im, int outOff, int outStride, Workspace ws) {
+        forward(x, xOff, xStride, length, lanes, re, im, outOff, outStride, ws, FftKernels.active());
+    }
+
+    /** {@link #forward} with the given kernels (null: the scalar loops), for tests of the twins. */
+    void forward(float[] x, int xOff, int xStride, int length, int lanes,
+                 float[] re, float[] im, int outOff, int outStride, Workspace ws, FftKernels kernels) {
         check(lanes, ws);
         if (length < 0 || length > m) throw new IllegalArgumentException("signal length " + length + " outside [0, " + m + "]");
         float[] zr = ws.zRe, zi = ws.zIm;
-        for (int k = 0; k < half; k++) {
-            int t = 2 * k;
-            if (t < length) System.arraycopy(x, xOff + t * xStride, zr, k * lanes, lanes);
-            else java.util.Arrays.fill(zr, k * lanes, (k + 1) * lanes, 0f);
-            if (t + 1 < length) System.arraycopy(x, xOff + (t + 1) * xStride, zi, k * lanes, lanes);
-            else java.util.Arrays.fill(zi, k * lanes, (k + 1) * lanes, 0f);
-        }
-        fft.forward(zr, zi, 0, lanes, ws.sRe, ws.sIm);
+        // Even samples to the real parts, odd to the imaginary; the padding is zeroed in one fill each.
+        for (int t = 0; t < length; t++) System.arraycopy(x, xOff + t * xStride, (t & 1) == 0 ? zr : zi, (t >> 1) * lanes, lanes);
+        java.util.Arrays.fill(zr, (length + 1) / 2 * lanes, half * lanes, 0f);
+        java.util.Arrays.fill(zi, length / 2 * lanes, half * lanes, 0f);
+        fft.run(zr, zi, 0, lanes, ws.sRe, ws.sIm, false, kernels);
         // E_k = (Z_k + conj Z_{n-k}) / 2 and O_k = (Z_k - conj Z_{n-k}) / 2i are the spectra of the even
         // and odd samples; X_k = E_k + w^k O_k with w = exp(-2 pi i / m). Z_n is Z_0.
         for (int k = 0; k <= half; k++) {
             int p = (k == half ? 0 : k) * lanes, q = (k == 0 ? 0 : half - k) * lanes, o = outOff + k * outStride;
             float wr = wRe[k], wi = wIm[k];
+            if (kernels != null) {
+                kernels.splitForward(zr, zi, p, q, wr, wi, re, im, o, lanes);
+                continue;
+            }
             for (int l = 0; l < lanes; l++) {
                 float ar = zr[p + l], ai = zi[p + l], br = zr[q + l], bi = -zi[q + l];
                 float er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);
@@ -105,6 +112,12 @@ public final class RealFft {
      */
     public void inverse(float[] re, float[] im, int inOff, int inStride, int lanes,
                         float[] x, int xOff, int xStride, int length, boolean accumulate, Workspace ws) {
+        inverse(re, im, inOff, inStride, lanes, x, xOff, xStride, length, accumulate, ws, FftKernels.active());
+    }
+
+    /** {@link #inverse} with the given kernels (null: the scalar loops), for tests of the twins. */
+    void inverse(float[] re, float[] im, int inOff, int inStride, int lanes,
+                 float[] x, int xOff, int xStride, int length, boolean accumulate, Workspace ws, FftKernels kernels) {
         check(lanes, ws);
         if (length < 0 || length > m) throw new IllegalArgumentException("signal length " + length + " outside [0, " + m + "]");
         float[] zr = ws.zRe, zi = ws.zIm;
@@ -113,6 +126,10 @@ public final class RealFft {
         for (int k = 0; k < half; k++) {
             int p = inOff + k * inStride, q = inOff + (half - k) * inStride, o = k * lanes;
             float wr = wRe[k], wi = -wIm[k];
+            if (kernels != null) {
+                kernels.splitInverse(re, im, p, q, k == 0, wr, wi, scale, zr, zi, o, lanes);
+                continue;
+            }
             for (int l = 0; l < lanes; l++) {
                 float ar = re[p + l], ai = k == 0 ? 0f : im[p + l];
                 float br = re[q + l], bi = k == 0 ? 0f : -im[q + l];
@@ -123,11 +140,13 @@ public final class RealFft {
                 zi[o + l] = scale * (ei + or);
             }
         }
-        fft.inverse(zr, zi, 0, lanes, ws.sRe, ws.sIm);
+        fft.run(zr, zi, 0, lanes, ws.sRe, ws.sIm, true, kernels);
         for (int t = 0; t < length; t++) {
             float[] src = (t & 1) == 0 ? zr : zi;
             int s = (t >> 1) * lanes, d = xOff + t * xStride;
-            if (accumulate) {
+            if (accumulate && kernels != null) {
+                kernels.accumulate(src, s, x, d, lanes);
+            } else if (accumulate) {
                 for (int l = 0; l < lanes; l++) x[d + l] += src[s + l];
             } else {
                 System.arraycopy(src, s, x, d, lanes);

@@ -12,34 +12,13 @@ import dev.recur.kernel.vector.gemm.VectorGemm;
  * preferred width (16 float lanes with AVX-512). Loaded reflectively by {@link dev.recur.kernel.Backends}
  * so that the scalar path never loads Vector API classes.
  */
-public final class VectorBackend implements Backend {
-    private final Gemm gemm = new VectorGemm();
-    private final Activations activations = new VectorActivations();
-    private final Reductions reductions = new VectorReductions();
-    private final Norms norms = new VectorNorms();
+public record VectorBackend(Gemm gemm, Activations activations, Reductions reductions, Norms norms) implements Backend {
+    public VectorBackend() {
+        this(new VectorGemm(), new VectorActivations(), new VectorReductions(), new VectorNorms());
+    }
 
     @Override
     public String name() {
         return "vector";
-    }
-
-    @Override
-    public Gemm gemm() {
-        return gemm;
-    }
-
-    @Override
-    public Activations activations() {
-        return activations;
-    }
-
-    @Override
-    public Reductions reductions() {
-        return reductions;
-    }
-
-    @Override
-    public Norms norms() {
-        return norms;
     }
 }

@@ -100,7 +100,7 @@ public final class VectorReductions implements Reductions {
             acc0 = acc0.add((DoubleVector) e.convertShape(VectorOperators.F2D, DOUBLES, 0));
             acc1 = acc1.add((DoubleVector) e.convertShape(VectorOperators.F2D, DOUBLES, 1));
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(acc0.add(acc1));
     }
 
     /** The residual is NaN only where v or m is infinite, and then it does not matter: 0 instead. */

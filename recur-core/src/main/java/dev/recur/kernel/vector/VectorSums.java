@@ -81,7 +81,7 @@ final class VectorSums {
                 VectorMask<Float> m = S.indexInRange(i, end);
                 a0 = a0.add(FloatVector.fromArray(S, x, off + i, m).sub(c), m);
             }
-            total += a0.add(a1).reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(a0.add(a1));
         }
         return total;
     }
@@ -109,7 +109,7 @@ final class VectorSums {
                 FloatVector d = FloatVector.fromArray(S, x, off + i, m).sub(c, m); // inactive lanes stay 0
                 a1 = d.fma(d, a1);
             }
-            total += a0.add(a1).reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(a0.add(a1));
         }
         return total;
     }
@@ -126,12 +126,12 @@ final class VectorSums {
                 if (b != null) u = u.mul(FloatVector.fromArray(S, b, bOff + i, m));
                 acc = u.fma(FloatVector.fromArray(S, x, xOff + i, m).sub(c, m), acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(acc);
         }
         return total;
     }
 
     private static double combine(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
-        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(a0.add(a1).add(a2.add(a3)));
     }
 }

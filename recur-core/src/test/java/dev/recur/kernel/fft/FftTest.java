@@ -192,6 +192,66 @@ class FftTest {
     }
 
     @Test
+    void vectorKernelsGiveTheScalarLoopsBitsForEverySizeAndLaneCount() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.recur.kernel.Backends.vectorAvailable());
+        FftKernels vector = FftKernels.vector();
+        Rng rng = new Rng(21);
+        for (int n = 1; n <= 1024; n *= 2) {
+            for (int lanes : new int[] {1, 3, 8, 16, 17}) {
+                int off = 3, total = n * lanes;
+                float[] re = gaussian(rng, off + total), im = gaussian(rng, off + total);
+                for (boolean inverse : new boolean[] {false, true}) {
+                    float[] r1 = re.clone(), i1 = im.clone(), r2 = re.clone(), i2 = im.clone();
+                    Fft fft = new Fft(n);
+                    fft.run(r1, i1, off, lanes, new float[total], new float[total], inverse, null);
+                    fft.run(r2, i2, off, lanes, new float[total], new float[total], inverse, vector);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(r1, r2, "re n=" + n + " lanes=" + lanes + " inverse=" + inverse);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(i1, i2, "im n=" + n + " lanes=" + lanes + " inverse=" + inverse);
+                }
+                if (n < 2) continue;
+                // the real transform's pack, split and unpack passes, with padding and accumulation
+                RealFft rfft = new RealFft(n);
+                int length = n / 2 + 1, bins = rfft.bins();
+                float[] x = gaussian(rng, length * lanes);
+                float[] fr1 = new float[bins * lanes], fi1 = new float[bins * lanes];
+                float[] fr2 = new float[bins * lanes], fi2 = new float[bins * lanes];
+                rfft.forward(x, 0, lanes, length, lanes, fr1, fi1, 0, lanes, rfft.workspace(lanes), null);
+                rfft.forward(x, 0, lanes, length, lanes, fr2, fi2, 0, lanes, rfft.workspace(lanes), vector);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fr1, fr2, "real forward n=" + n + " lanes=" + lanes);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fi1, fi2, "real forward n=" + n + " lanes=" + lanes);
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] y1 = gaussian(new Rng(n + lanes), n * lanes), y2 = y1.clone();
+                    rfft.inverse(fr1, fi1, 0, lanes, lanes, y1, 0, lanes, n, accumulate, rfft.workspace(lanes), null);
+                    rfft.inverse(fr1, fi1, 0, lanes, lanes, y2, 0, lanes, n, accumulate, rfft.workspace(lanes), vector);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(y1, y2, "real inverse n=" + n + " lanes=" + lanes);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorSpectrumProductsGiveTheScalarLoopsBits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.recur.kernel.Backends.vectorAvailable());
+        Rng rng = new Rng(22);
+        for (int n : new int[] {1, 15, 16, 17, 100}) {
+            float[] ar = gaussian(rng, n + 2), ai = gaussian(rng, n + 2), br = gaussian(rng, n + 3), bi = gaussian(rng, n + 3);
+            for (boolean conj : new boolean[] {false, true}) {
+                float[] r1 = new float[n + 1], i1 = new float[n + 1], r2 = new float[n + 1], i2 = new float[n + 1];
+                Spectra.multiply(ar, ai, 2, br, bi, 3, conj, r1, i1, 1, n, null);
+                Spectra.multiply(ar, ai, 2, br, bi, 3, conj, r2, i2, 1, n, FftKernels.vector());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(r1, r2);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(i1, i2);
+                assertEquals(ar[2] * br[3] - ai[2] * (conj ? -bi[3] : bi[3]), r1[1]);
+            }
+            float[] g1 = gaussian(rng, n), h1 = gaussian(rng, n), g2 = g1.clone(), h2 = h1.clone();
+            Spectra.accumulateConjugateProduct(ar, ai, 2, br, bi, 3, g1, h1, 0, n, null);
+            Spectra.accumulateConjugateProduct(ar, ai, 2, br, bi, 3, g2, h2, 0, n, FftKernels.vector());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(g1, g2);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(h1, h2);
+        }
+    }
+
+    @Test
     void rejectsSizesThatAreNotPowersOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> new Fft(12));
         assertThrows(IllegalArgumentException.class, () -> new Fft(0));

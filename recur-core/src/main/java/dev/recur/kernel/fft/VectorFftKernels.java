@@ -1,0 +1,141 @@
+package dev.recur.kernel.fft;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FftKernels} on the Vector API: each loop runs over the lanes of a run with full vectors
+ * and one masked tail. The arithmetic mirrors the scalar loops operation for operation (mul, add,
+ * sub; no fma), so the results are the same bits.
+ */
+final class VectorFftKernels implements FftKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    @Override
+    public void radix2(float[] xr, float[] xi, int a, int b, float[] yr, float[] yi, int c, int run, float wr, float wi) {
+        int d = c + run, L = S.length(), r = 0;
+        for (; r <= run - L; r += L) radix2At(xr, xi, a + r, b + r, yr, yi, c + r, d + r, wr, wi, null);
+        if (r < run) radix2At(xr, xi, a + r, b + r, yr, yi, c + r, d + r, wr, wi, S.indexInRange(r, run));
+    }
+
+    private static void radix2At(float[] xr, float[] xi, int a, int b, float[] yr, float[] yi, int c, int d,
+                                 float wr, float wi, VectorMask<Float> m) {
+        FloatVector ar = load(xr, a, m), ai = load(xi, a, m), br = load(xr, b, m), bi = load(xi, b, m);
+        FloatVector sr = ar.sub(br), si = ai.sub(bi);
+        store(ar.add(br), yr, c, m);
+        store(ai.add(bi), yi, c, m);
+        store(sr.mul(wr).sub(si.mul(wi)), yr, d, m);
+        store(sr.mul(wi).add(si.mul(wr)), yi, d, m);
+    }
+
+    @Override
+    public void radix4(float[] xr, float[] xi, int a, int q, float[] yr, float[] yi, int c, int run, float sign,
+                       float w1r, float w1i, float w2r, float w2i, float w3r, float w3i) {
+        int L = S.length(), r = 0;
+        for (; r <= run - L; r += L) radix4At(xr, xi, a + r, q, yr, yi, c + r, run, sign, w1r, w1i, w2r, w2i, w3r, w3i, null);
+        if (r < run) {
+            radix4At(xr, xi, a + r, q, yr, yi, c + r, run, sign, w1r, w1i, w2r, w2i, w3r, w3i, S.indexInRange(r, run));
+        }
+    }
+
+    private static void radix4At(float[] xr, float[] xi, int i0, int q, float[] yr, float[] yi, int o, int run, float sign,
+                                 float w1r, float w1i, float w2r, float w2i, float w3r, float w3i, VectorMask<Float> m) {
+        FloatVector ar = load(xr, i0, m), ai = load(xi, i0, m), br = load(xr, i0 + q, m), bi = load(xi, i0 + q, m);
+        FloatVector cr = load(xr, i0 + 2 * q, m), ci = load(xi, i0 + 2 * q, m);
+        FloatVector dr = load(xr, i0 + 3 * q, m), di = load(xi, i0 + 3 * q, m);
+        FloatVector pr = ar.add(cr), pi = ai.add(ci), mr = ar.sub(cr), mi = ai.sub(ci);
+        FloatVector sr = br.add(dr), si = bi.add(di);
+        FloatVector jr = bi.sub(di).mul(-sign), ji = br.sub(dr).mul(sign); // +-i (b - d)
+        store(pr.add(sr), yr, o, m);
+        store(pi.add(si), yi, o, m);
+        FloatVector t1r = mr.sub(jr), t1i = mi.sub(ji), t2r = pr.sub(sr), t2i = pi.sub(si), t3r = mr.add(jr), t3i = mi.add(ji);
+        store(t1r.mul(w1r).sub(t1i.mul(w1i)), yr, o + run, m);
+        store(t1r.mul(w1i).add(t1i.mul(w1r)), yi, o + run, m);
+        store(t2r.mul(w2r).sub(t2i.mul(w2i)), yr, o + 2 * run, m);
+        store(t2r.mul(w2i).add(t2i.mul(w2r)), yi, o + 2 * run, m);
+        store(t3r.mul(w3r).sub(t3i.mul(w3i)), yr, o + 3 * run, m);
+        store(t3r.mul(w3i).add(t3i.mul(w3r)), yi, o + 3 * run, m);
+    }
+
+    @Override
+    public void splitForward(float[] zr, float[] zi, int p, int q, float wr, float wi, float[] re, float[] im, int o, int lanes) {
+        int L = S.length(), l = 0;
+        for (; l <= lanes - L; l += L) splitForwardAt(zr, zi, p + l, q + l, wr, wi, re, im, o + l, null);
+        if (l < lanes) splitForwardAt(zr, zi, p + l, q + l, wr, wi, re, im, o + l, S.indexInRange(l, lanes));
+    }
+
+    private static void splitForwardAt(float[] zr, float[] zi, int p, int q, float wr, float wi, float[] re, float[] im, int o,
+                                       VectorMask<Float> m) {
+        FloatVector ar = load(zr, p, m), ai = load(zi, p, m), br = load(zr, q, m), bi = load(zi, q, m).neg();
+        FloatVector er = ar.add(br).mul(0.5f), ei = ai.add(bi).mul(0.5f);
+        FloatVector dr = ar.sub(br), di = ai.sub(bi);
+        FloatVector or = di.mul(0.5f), oi = dr.mul(-0.5f);
+        store(er.add(or.mul(wr).sub(oi.mul(wi))), re, o, m);
+        store(ei.add(oi.mul(wr).add(or.mul(wi))), im, o, m);
+    }
+
+    @Override
+    public void splitInverse(float[] re, float[] im, int p, int q, boolean first, float wr, float wi, float scale,
+                             float[] zr, float[] zi, int o, int lanes) {
+        int L = S.length(), l = 0;
+        for (; l <= lanes - L; l += L) splitInverseAt(re, im, p + l, q + l, first, wr, wi, scale, zr, zi, o + l, null);
+        if (l < lanes) splitInverseAt(re, im, p + l, q + l, first, wr, wi, scale, zr, zi, o + l, S.indexInRange(l, lanes));
+    }
+
+    private static void splitInverseAt(float[] re, float[] im, int p, int q, boolean first, float wr, float wi, float scale,
+                                       float[] zr, float[] zi, int o, VectorMask<Float> m) {
+        FloatVector ar = load(re, p, m), br = load(re, q, m);
+        FloatVector ai = first ? FloatVector.zero(S) : load(im, p, m);
+        FloatVector bi = first ? FloatVector.zero(S) : load(im, q, m).neg();
+        FloatVector er = ar.add(br).mul(0.5f), ei = ai.add(bi).mul(0.5f);
+        FloatVector dr = ar.sub(br).mul(0.5f), di = ai.sub(bi).mul(0.5f);
+        FloatVector or = dr.mul(wr).sub(di.mul(wi)), oi = dr.mul(wi).add(di.mul(wr));
+        store(er.sub(oi).mul(scale), zr, o, m);
+        store(ei.add(or).mul(scale), zi, o, m);
+    }
+
+    @Override
+    public void multiply(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff, boolean conjB,
+                         float[] outR, float[] outI, int outOff, int n) {
+        float sign = conjB ? -1f : 1f;
+        for (int i = 0; i < n; i += S.length()) {
+            VectorMask<Float> m = i + S.length() <= n ? null : S.indexInRange(i, n);
+            FloatVector xr = load(ar, aOff + i, m), xi = load(ai, aOff + i, m);
+            FloatVector yr = load(br, bOff + i, m), yi = load(bi, bOff + i, m).mul(sign);
+            store(xr.mul(yr).sub(xi.mul(yi)), outR, outOff + i, m);
+            store(xr.mul(yi).add(xi.mul(yr)), outI, outOff + i, m);
+        }
+    }
+
+    @Override
+    public void accumulateConjugateProduct(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff,
+                                           float[] gr, float[] gi, int gOff, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            VectorMask<Float> m = i + S.length() <= n ? null : S.indexInRange(i, n);
+            FloatVector xr = load(ar, aOff + i, m), xi = load(ai, aOff + i, m);
+            FloatVector yr = load(br, bOff + i, m), yi = load(bi, bOff + i, m);
+            store(load(gr, gOff + i, m).add(xr.mul(yr).add(xi.mul(yi))), gr, gOff + i, m);
+            store(load(gi, gOff + i, m).add(xr.mul(yi).sub(xi.mul(yr))), gi, gOff + i, m);
+        }
+    }
+
+    @Override
+    public void accumulate(float[] src, int s, float[] x, int d, int lanes) {
+        int L = S.length(), l = 0;
+        for (; l <= lanes - L; l += L) load(x, d + l, null).add(load(src, s + l, null)).intoArray(x, d + l);
+        if (l < lanes) {
+            VectorMask<Float> m = S.indexInRange(l, lanes);
+            load(x, d + l, m).add(load(src, s + l, m)).intoArray(x, d + l, m);
+        }
+    }
+
+    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
+    }
+
+    private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
+        if (m == null) v.intoArray(a, i);
+        else v.intoArray(a, i, m);
+    }
+}

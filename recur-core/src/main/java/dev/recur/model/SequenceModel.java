@@ -1,0 +1,128 @@
+package dev.recur.model;
+
+import dev.recur.autodiff.Var;
+import dev.recur.layer.LayerConfig;
+import dev.recur.layer.LayerState;
+import dev.recur.layer.Lengths;
+import dev.recur.layer.SequenceOutput;
+import dev.recur.layer.StepOutput;
+import dev.recur.nn.Embedding;
+import dev.recur.nn.LayerNorm;
+import dev.recur.nn.Linear;
+import dev.recur.nn.Module;
+import dev.recur.ops.Shape;
+import dev.recur.random.Rng;
+import dev.recur.tensor.ShapeException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole model: an input adapter (a linear map of real features, or a token embedding) to the
+ * width, a stack of {@link Block}s around registry layers, a final norm, and a linear head.
+ * Sequences are time-major, (T, B, ...). Heads that classify or regress a whole sequence read the
+ * last step; the next-token head reads every step.
+ */
+public final class SequenceModel extends Module {
+    private final ModelConfig config;
+    private final Linear inputProj;
+    private final Embedding embed;
+    private final List<Block> blocks = new ArrayList<>();
+    private final LayerNorm finalNorm;
+    private final Linear head;
+
+    public SequenceModel(ModelConfig config, Rng rng) {
+        this.config = config;
+        int w = config.width();
+        if (config.input().kind().equals("real")) {
+            inputProj = child("input_proj", new Linear(config.input().size(), w, rng));
+            embed = null;
+        } else {
+            embed = child("embed", new Embedding(config.input().size(), w, rng));
+            inputProj = null;
+        }
+        Module stack = child("blocks", new Stack());
+        int size = w;
+        for (int i = 0; i < config.blocks().size(); i++) {
+            LayerConfig lc = config.blocks().get(i);
+            if (lc.inputSize() != size) lc = new LayerConfig(lc.name(), size, lc.hiddenSize(), lc.options());
+            Block b = ((Stack) stack).add(new Block(lc, config, rng));
+            blocks.add(b);
+            size = b.outputSize();
+        }
+        finalNorm = config.norm() ? child("norm_f", new LayerNorm(size)) : null;
+        head = child("head", new Linear(size, config.head().outputs(), rng));
+    }
+
+    /** Holds the blocks under the names 0, 1, ... so that weights are {@code blocks.<i>.mixer.<name>}. */
+    private static final class Stack extends Module {
+        private int n;
+
+        Block add(Block b) {
+            return child(Integer.toString(n++), b);
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Real-valued input (T, B, features) to head outputs: (B, K) for sequence heads, (T, B, K) for next-token. */
+    public Var forward(Var x, Lengths lengths) {
+        if (inputProj == null) throw new ShapeException("this model reads token ids, not real-valued features");
+        if (x.rank() != 3 || x.dim(2) != config.input().size()) {
+            throw new ShapeException("model input must be (T, B, " + config.input().size() + "), found " + dev.recur.tensor.Shapes.toString(x.shape()));
+        }
+        return outputs(body(inputProj.forward(x), lengths));
+    }
+
+    /** Token ids, time-major ({@code tokens[t * batch + b]}), to head outputs. */
+    public Var forwardTokens(int[] tokens, int steps, int batch) {
+        if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        return outputs(body(embed.forward(tokens, new int[] {steps, batch}), null));
+    }
+
+    /**
+     * Token ids to next-token outputs, starting from and updating the blocks' {@code states} (one
+     * per block, null for zero), so that a long text can be read in chunks.
+     */
+    public Var forwardTokens(int[] tokens, int steps, int batch, List<LayerState> states) {
+        if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        Var h = embed.forward(tokens, new int[] {steps, batch});
+        for (int i = 0; i < blocks.size(); i++) {
+            SequenceOutput o = blocks.get(i).forward(h, null, states.get(i));
+            states.set(i, o.state().detach());
+            h = o.output();
+        }
+        return outputs(finalNorm == null ? h : finalNorm.forward(h));
+    }
+
+    private Var body(Var h, Lengths lengths) {
+        for (Block b : blocks) h = b.forward(h, lengths, null).output();
+        return finalNorm == null ? h : finalNorm.forward(h);
+    }
+
+    private Var outputs(Var h) {
+        if (!config.head().kind().equals("next_token")) h = Shape.select(h, 0, h.dim(0) - 1);
+        return head.forward(h);
+    }
+
+    /** The streaming state of every block, for {@link #stepTokens}. */
+    public List<LayerState> zeroState(int batch) {
+        List<LayerState> s = new ArrayList<>();
+        for (Block b : blocks) s.add(b.zeroState(batch));
+        return s;
+    }
+
+    /** One step of token input (B ids) to head outputs (B, K); {@code states} is updated in place. */
+    public Var stepTokens(int[] tokens, List<LayerState> states) {
+        if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        Var h = embed.forward(tokens, new int[] {tokens.length});
+        for (int i = 0; i < blocks.size(); i++) {
+            StepOutput o = blocks.get(i).step(h, states.get(i));
+            states.set(i, o.state());
+            h = o.output();
+        }
+        return head.forward(finalNorm == null ? h : finalNorm.forward(h));
+    }
+}

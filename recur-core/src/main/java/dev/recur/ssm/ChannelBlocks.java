@@ -1,0 +1,64 @@
+package dev.recur.ssm;
+
+import dev.recur.kernel.Parallel;
+
+/**
+ * A time-major (T, B, H) array re-laid as blocks of {@value #LANES} channels, each sequence of a
+ * block contiguous: block k, sequence b, step t, lane l at {@code ((k*B + b)*T + t)*LANES + l}.
+ *
+ * <p>Why: the convolution form transforms a block's channels as the lanes of one FFT. Read in place,
+ * each of its T samples is 64 bytes out of a 4 KB row of the (T, B, H) array, so every pass over a
+ * block touches T*B rows (and TLB entries) of a 64 MB array at T = 16384; in this layout the same
+ * pass streams 4 MB. One transposition in (and one out) replaces a strided pass per block per use.
+ */
+final class ChannelBlocks {
+    static final int LANES = 16;
+    final int steps, batch, channels, blocks;
+    final float[] data;
+
+    ChannelBlocks(int T, int B, int H) {
+        steps = T;
+        batch = B;
+        channels = H;
+        blocks = (H + LANES - 1) / LANES;
+        data = new float[blocks * B * T * LANES];
+    }
+
+    /** The blocked copy of {@code a}; with {@code len}, steps at or past a sequence's length are zero. */
+    static ChannelBlocks of(float[] a, int T, int B, int H, int[] len) {
+        ChannelBlocks c = new ChannelBlocks(T, B, H);
+        Parallel.forRange(T * B, 256, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int t = r / B, b = r % B;
+                if (len != null && t >= len[b]) continue;
+                for (int k = 0; k < c.blocks; k++) System.arraycopy(a, r * H + k * LANES, c.data, c.offset(k, b) + t * LANES, c.width(k));
+            }
+        });
+        return c;
+    }
+
+    /** Writes the blocks back into a (T, B, H) array; with {@code len}, steps at or past a length become zero. */
+    void copyTo(float[] a, int[] len) {
+        int T = steps, B = batch, H = channels;
+        Parallel.forRange(T * B, 256, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                int t = r / B, b = r % B;
+                if (len != null && t >= len[b]) {
+                    java.util.Arrays.fill(a, r * H, (r + 1) * H, 0f);
+                    continue;
+                }
+                for (int k = 0; k < blocks; k++) System.arraycopy(data, offset(k, b) + t * LANES, a, r * H + k * LANES, width(k));
+            }
+        });
+    }
+
+    /** Where sequence b of block k starts (step t at {@code + t*LANES}). */
+    int offset(int k, int b) {
+        return (k * batch + b) * steps * LANES;
+    }
+
+    /** The number of channels in block k (LANES but in the last block). */
+    int width(int k) {
+        return Math.min(LANES, channels - k * LANES);
+    }
+}

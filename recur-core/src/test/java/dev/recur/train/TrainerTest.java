@@ -1,0 +1,108 @@
+package dev.recur.train;
+
+import dev.recur.io.Checkpoint;
+import dev.recur.io.ModelFile;
+import dev.recur.model.ModelConfig;
+import dev.recur.model.ModelSpec;
+import dev.recur.model.SequenceModel;
+import dev.recur.random.Rng;
+import dev.recur.task.ForecastTask;
+import dev.recur.task.Task;
+import dev.recur.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    private static final TrainConfig CONFIG = new TrainConfig(14, 8, 1e-2, 7, 4, 3, 1.0, 0.01);
+
+    private static Task task() {
+        double[] y = new double[160];
+        for (int i = 0; i < y.length; i++) y[i] = Math.sin(i * 0.4) * 10 + i * 0.05;
+        return new ForecastTask(y, "sine", 12, 3, 16);
+    }
+
+    private static SequenceModel model(Task task) {
+        // dropout makes the run depend on the model's random state as well as the data order
+        ModelConfig c = ModelConfig.of(ModelSpec.parse("gla:1x8,dropout=0.1"), task.input(), task.head(null));
+        return new SequenceModel(c, new Rng(CONFIG.seed()));
+    }
+
+    private static Map<String, Object> saved(SequenceModel m, Task t) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("model", m.config().toJson());
+        s.put("task", t.toJson());
+        return s;
+    }
+
+    /** Stops the run after a given step, as Ctrl-C would. */
+    private static Progress stopAfter(long step, AtomicBoolean stop) {
+        return new Progress() {
+            @Override
+            public void step(long s, long total, double loss, double rate) {
+                if (s == step) stop.set(true);
+            }
+
+            @Override
+            public void evaluated(Map<String, Object> record) {}
+
+            @Override
+            public void message(String text) {}
+        };
+    }
+
+    @Test
+    void interruptedAndResumedRunEndsWithTheSameWeights(@TempDir Path dir) throws Exception {
+        Task task = task();
+        Path straightDir = Files.createDirectory(dir.resolve("straight")), splitDir = Files.createDirectory(dir.resolve("split"));
+        SequenceModel straight = model(task);
+        Trainer.Result r = new Trainer(task, straight, CONFIG, straightDir, saved(straight, task), Progress.SILENT).run(new AtomicBoolean());
+        assertFalse(r.interrupted());
+        assertEquals(14, r.step());
+
+        // stop after step 6 (mid-epoch, between evaluations), then resume in a fresh trainer and model
+        AtomicBoolean stop = new AtomicBoolean();
+        SequenceModel first = model(task);
+        Trainer.Result part = new Trainer(task, first, CONFIG, splitDir, saved(first, task), stopAfter(6, stop)).run(stop);
+        assertTrue(part.interrupted());
+        assertEquals(6, part.step());
+        Checkpoint ck = Checkpoint.read(splitDir.resolve(Trainer.CHECKPOINT));
+        assertEquals(6, ck.training().step());
+
+        SequenceModel resumed = new SequenceModel(model(task).config(), new Rng(99)); // other initial weights: all must come from the checkpoint
+        Trainer t2 = new Trainer(task, resumed, CONFIG, splitDir, saved(resumed, task), Progress.SILENT);
+        t2.restore(ck, "last.ckpt");
+        assertFalse(t2.run(new AtomicBoolean()).interrupted());
+
+        Map<String, Tensor> a = straight.stateDict(), b = resumed.stateDict();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+        assertEquals(Files.readString(straightDir.resolve(Trainer.METRICS)).replaceAll("\"elapsed_s\":[0-9.]+", ""),
+                Files.readString(splitDir.resolve(Trainer.METRICS)).replaceAll("\"elapsed_s\":[0-9.]+", ""));
+        assertArrayEquals(Files.readAllBytes(straightDir.resolve(Trainer.MODEL_FILE)), Files.readAllBytes(splitDir.resolve(Trainer.MODEL_FILE)));
+    }
+
+    @Test
+    void writesOneMetricsRecordPerEvaluationAndTheBestModel(@TempDir Path dir) throws Exception {
+        Task task = task();
+        SequenceModel m = model(task);
+        new Trainer(task, m, CONFIG, dir, saved(m, task), Progress.SILENT).run(new AtomicBoolean());
+        List<String> lines = Files.readAllLines(dir.resolve(Trainer.METRICS));
+        assertEquals(4, lines.size()); // steps 4, 8, 12 and the last, 14
+        assertTrue(lines.get(3).startsWith("{\"step\":14,"), lines.get(3));
+        ModelFile best = ModelFile.read(dir.resolve(Trainer.MODEL_FILE));
+        assertEquals(m.stateDict().keySet(), best.weights().keySet());
+        assertEquals("forecast", ((Map<?, ?>) best.config().get("task")).get("name"));
+    }
+}
