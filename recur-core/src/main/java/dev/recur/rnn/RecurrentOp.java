@@ -27,6 +27,16 @@ final class RecurrentOp {
 
     /** Outputs: [0] y (T, B, outWidth), then each final state (B, width_k). */
     static Var[] apply(Cell cell, Var xg, Var whh, Var bhh, Var wr, Var peep, Var[] initial, Lengths lengths, boolean reverse) {
+        return apply(cell, xg, whh, bhh, wr, peep, initial, lengths, reverse, false);
+    }
+
+    /**
+     * As above; with {@code consumeXg} the caller hands over xg's storage (nothing else reads its
+     * value: the input projection's backward needs only its input and weight), and the forward
+     * direction writes its gates there instead of into a copy.
+     */
+    static Var[] apply(Cell cell, Var xg, Var whh, Var bhh, Var wr, Var peep, Var[] initial, Lengths lengths, boolean reverse,
+                       boolean consumeXg) {
         Tensor xv = xg.value().contiguous();
         if (xv.rank() != 3 || xv.dim(2) != cell.gates * cell.hidden) {
             throw new ShapeException("recurrent op: gate pre-activations must be (T, B, " + cell.gates * cell.hidden + "), found "
@@ -40,9 +50,11 @@ final class RecurrentOp {
         float[] bias = bhh == null ? null : bhh.value().contiguous().toArray();
         boolean separateBias = false;
         for (int gi = 0; gi < cell.gates; gi++) separateBias |= !cell.foldsBias(gi);
-        Run r = new Run(cell, T, B, wv.data(), wv.offset(), separateBias ? bias : null,
-                wr == null ? null : wr.value().contiguous().toArray(), peep == null ? null : peep.value().contiguous().toArray());
         int[] src = sourceSteps(T, B, lengths, reverse);
+        boolean inPlace = consumeXg && src == null && xv == xg.value() && xv.offset() == 0 && xv.data().length == T * B * GH;
+        Run r = new Run(cell, T, B, wv.data(), wv.offset(), separateBias ? bias : null,
+                wr == null ? null : wr.value().contiguous().toArray(), peep == null ? null : peep.value().contiguous().toArray(),
+                new dev.recur.kernel.Gemm.PackedMatrix[64], inPlace ? xv.data() : null);
 
         // gates <- xg (gathered into processing order) + the foldable recurrent biases
         float[] xd = xv.data();
@@ -50,7 +62,7 @@ final class RecurrentOp {
             for (int b = 0; b < B; b++) {
                 int from = xv.offset() + ((src == null ? s : src[s * B + b]) * B + b) * GH;
                 int to = (s * B + b) * GH;
-                System.arraycopy(xd, from, r.g, to, GH);
+                if (!inPlace) System.arraycopy(xd, from, r.g, to, GH);
                 if (bias != null) {
                     for (int gi = 0; gi < cell.gates; gi++) {
                         if (cell.foldsBias(gi)) Backends.active().reductions().axpy(1f, bias, gi * H, r.g, to + gi * H, H);
