@@ -65,7 +65,7 @@ final class RecurrentOp {
                 if (!inPlace) System.arraycopy(xd, from, r.g, to, GH);
                 if (bias != null) {
                     for (int gi = 0; gi < cell.gates; gi++) {
-                        if (cell.foldsBias(gi)) Backends.active().reductions().axpy(1f, bias, gi * H, r.g, to + gi * H, H);
+                        if (cell.foldsBias(gi)) add(bias, gi * H, r.g, to + gi * H, H);
                     }
                 }
             }
@@ -180,7 +180,7 @@ final class RecurrentOp {
                 for (int b = 0; b < B; b++) {
                     if (!active[b]) continue;
                     int t = src == null ? s : src[s * B + b];
-                    Backends.active().reductions().axpy(1f, dd, dy.offset() + (t * B + b) * P, r.d[0], b * P, P);
+                    add(dd, dy.offset() + (t * B + b) * P, r.d[0], b * P, P);
                 }
             }
             if (masked) {
@@ -207,17 +207,16 @@ final class RecurrentOp {
             r.d = r.dPrev;
             r.dPrev = swap;
         }
-        var red = Backends.active().reductions();
         for (int k = 0; k < ns; k++) {
             Tensor d0 = gradOf.apply(5 + k);
-            if (d0 != null) red.axpy(1f, r.d[k], 0, d0.data(), d0.offset(), B * widths[k]);
+            if (d0 != null) add(r.d[k], 0, d0.data(), d0.offset(), B * widths[k]);
         }
         Tensor dxg = gradOf.apply(0);
         if (dxg != null) {
             for (int s = 0; s < T; s++) {
                 for (int b = 0; b < B; b++) {
                     int t = src == null ? s : src[s * B + b];
-                    red.axpy(1f, r.dxg, (s * B + b) * GH, dxg.data(), dxg.offset() + (t * B + b) * GH, GH);
+                    add(r.dxg, (s * B + b) * GH, dxg.data(), dxg.offset() + (t * B + b) * GH, GH);
                 }
             }
         }
@@ -225,7 +224,7 @@ final class RecurrentOp {
         if (dw != null) cell.weightGrad(r, dw.data(), dw.offset());
         Tensor db = gradOf.apply(2);
         if (db != null) {
-            for (int i = 0; i < T * B; i++) red.axpy(1f, r.dR, i * GH, db.data(), db.offset(), GH);
+            for (int i = 0; i < T * B; i++) add(r.dR, i * GH, db.data(), db.offset(), GH);
         }
         Tensor dwr = gradOf.apply(3);
         if (dwr != null && T * B > 0) {
@@ -234,6 +233,14 @@ final class RecurrentOp {
                     1f, dwr.data(), dwr.offset(), H);
         }
         Tensor dp = gradOf.apply(4);
-        if (dp != null) red.axpy(1f, r.dPeep, 0, dp.data(), dp.offset(), 3 * H);
+        if (dp != null) add(r.dPeep, 0, dp.data(), dp.offset(), 3 * H);
+    }
+
+    /**
+     * {@code dst[dOff..] += src[sOff..]} over n floats: a plain loop, which C2 vectorises, rather
+     * than the backend's axpy, whose shared lambda loop boxes once it is megamorphic.
+     */
+    static void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i++) dst[dOff + i] += src[sOff + i];
     }
 }
