@@ -9,8 +9,11 @@ on stdout. Cells: lstm (nn.LSTM), gru (nn.GRU), rnn (nn.RNN, tanh). Inputs are t
 (T, B, I), Recur's layout, so neither side transposes.
 
 The training step is forward, mean of the output, backward and an SGD step (what Recur's worker
-times); inference runs under torch.no_grad(); streaming calls the module on one time step with the
-carried state. The thread count is fixed by the caller (--threads, and OMP_NUM_THREADS in the
+and the Deeplearning4j worker time too: a parameter-free loss, so only the recurrent layer is
+measured); inference runs under torch.no_grad(); streaming calls the module on one time step with
+the carried state. torch_rnn.py beside this file is the classic layers' own comparison
+(dev.recur.bench.rnn.RnnBench: AdamW and a softmax head, 1 and 2 threads in one process); this
+script is the `recur bench` worker, one process per thread count. The thread count is fixed by the caller (--threads, and OMP_NUM_THREADS in the
 environment), since torch's intra-op pool is sized once.
 
   torch_bench.py --suite rnn|stream --cases lstm:256:128:32:ti,... --threads 1 [--input 64]

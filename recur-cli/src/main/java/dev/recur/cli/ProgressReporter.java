@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Training progress for people: a progress bar (step, loss, examples/s, ETA) when standard
+ * Training progress for people: a progress bar (step, loss, tokens/s, ETA) when standard
  * output is a terminal, otherwise one plain line per validation, so that logs stay readable.
  */
 abstract class ProgressReporter implements Progress {
@@ -37,13 +37,13 @@ abstract class ProgressReporter implements Progress {
         }
 
         @Override
-        public void step(long step, long total, double loss, double examplesPerSecond) {
-            rate = examplesPerSecond;
+        public void step(long step, long total, double loss, double tokensPerSecond) {
+            rate = tokensPerSecond;
         }
 
         @Override
         public void evaluated(Map<String, Object> record) {
-            if (!quiet) System.out.println(describe(record) + String.format(Locale.ROOT, "  %.0f examples/s", rate));
+            if (!quiet) System.out.println(describe(record) + String.format(Locale.ROOT, "  %.0f tokens/s", rate));
         }
 
         @Override
@@ -61,9 +61,9 @@ abstract class ProgressReporter implements Progress {
         }
 
         @Override
-        public void step(long step, long total, double loss, double examplesPerSecond) {
+        public void step(long step, long total, double loss, double tokensPerSecond) {
             bar.stepTo(step);
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f ex/s", loss, examplesPerSecond));
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f tok/s", loss, tokensPerSecond));
         }
 
         @Override

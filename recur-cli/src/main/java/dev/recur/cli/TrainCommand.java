@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TaskOptions taskOptions;
 
-    @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: forecast " + TrainCommand.DEFAULT_FORECAST_MODEL + ", anomaly gru:1x32, classify gru:1x64, charlm gla:2x128,heads=2, mqar gla:2x64,heads=2, others gla:2x64).")
+    @Option(names = "--model", description = "Model: NAME[+NAME]:LAYERSxWIDTH[,key=value...] (e.g. gru:2x128, gla:2x64,heads=2) or a JSON model file (default: forecast " + TrainCommand.DEFAULT_FORECAST_MODEL + ", anomaly gru:1x32, classify gru:1x64, charlm gru:1x256, mqar gla:2x64,heads=2, others gla:2x64).")
     String model;
 
     @Option(names = "--steps", description = "Optimizer steps (default: " + TrainCommand.DEFAULT_STEPS + ", or set by --epochs).")
@@ -171,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
     static String defaultModel(String task) {
         return switch (task) {
             case "forecast" -> DEFAULT_FORECAST_MODEL;
-            case "charlm" -> "gla:2x128,heads=2";
+            case "charlm" -> "gru:1x256";
             case "classify" -> "gru:1x64";
             case "anomaly" -> "gru:1x32";
             case "mqar" -> "gla:2x64,heads=2";

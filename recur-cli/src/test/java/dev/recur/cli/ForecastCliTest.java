@@ -52,6 +52,21 @@ class ForecastCliTest {
         assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size()); // steps 1 and 2 (eval every max(1, 2/10)); none of the first run's 8
     }
 
+    /** --resume rebuilds the task (data path included), model and settings from last.ckpt alone. */
+    @Test
+    void resumeOfAFinishedRunReportsTheSameTest(@TempDir Path dir) throws Exception {
+        Path csv = sineCsv(dir, 200), run = dir.resolve("run");
+        CliRun train = CliRun.of("train", "--data", csv.toString(), "--model", "gru:1x8", "--context", "12", "--horizon", "2",
+                "--steps", "4", "--quiet", "--out", run.toString());
+        assertEquals(0, train.exit(), train.err());
+        CliRun resumed = CliRun.of("train", "--resume", run.toString(), "--quiet");
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertEquals(train.lastLine(), resumed.lastLine());
+        CliRun missing = CliRun.of("train", "--resume", dir.resolve("nothing").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("no checkpoint to resume from"), missing.err());
+    }
+
     @Test
     void helpListsDefaults() {
         CliRun help = CliRun.of("train", "--help");

@@ -50,22 +50,33 @@ public final class DiagonalSsm {
     }
 
     /**
-     * The form expected to run faster, from a cost model whose constants were measured on one
-     * core (AVX-512, JDK 25; BENCHMARKS.md, "State-space and attention layers"): the recurrence
-     * costs about 0.65 ns per channel, mode and step of each sequence; the convolution about
-     * 0.5 ns per butterfly of its 2B+1 real FFTs per channel, 0.45 ns per mode and step for the
-     * powers of lambda, and its final-state and kernel sums as GEMM multiply-adds (0.6 ns each
-     * on the scalar backend; 0.1 ns assumed for the vector backend's GEMM). Below 1024 steps,
-     * where fixed costs dominate and the convolution measured 4x slower, always the recurrence.
+     * The form expected to run faster for a forward pass alone; see
+     * {@link #cheaperForm(int, int, int, int, boolean)}.
      */
     public static Form cheaperForm(int steps, int batch, int channels, int modes) {
+        return cheaperForm(steps, batch, channels, modes, false);
+    }
+
+    /**
+     * The form expected to run faster, from a cost model whose constants were measured on one
+     * core (AVX-512, JDK 25; BENCHMARKS.md, "State-space and attention layers"): the recurrence
+     * costs about 0.65 ns per channel, mode and step of each sequence, and its backward pass about
+     * ten times its forward pass (it replays checkpoint intervals); the convolution about 0.5 ns per
+     * butterfly of its 2B+1 real FFTs per channel plus its final-state and kernel sums as GEMM
+     * multiply-adds (0.6 ns each on the scalar backend, 0.1 ns on the vector one), and its backward
+     * pass about as much as its forward pass. Below 1024 steps, where fixed costs dominate and the
+     * convolution measured 4x slower, always the recurrence.
+     *
+     * @param withBackward whether a backward pass will follow (training)
+     */
+    public static Form cheaperForm(int steps, int batch, int channels, int modes, boolean withBackward) {
         if (steps < 1024) return Form.RECURRENT;
         double T = steps, B = batch, H = channels, M = modes;
-        double recurrence = 0.65 * B * H * M * T;
+        double recurrence = 0.65 * B * H * M * T * (withBackward ? 11 : 1);
         double half = Fft.nextPowerOfTwo(Math.max(2, 2 * steps)) / 2.0;
         double fft = 0.5 * (2 * B + 1) * H * half * Math.max(1, Math.log(half) / Math.log(2));
         double gemmNs = "vector".equals(Backends.active().name()) ? 0.1 : 0.6;
-        double convolution = fft + 0.45 * H * M * T + gemmNs * 2 * (B + 1) * H * M * T;
+        double convolution = (fft + gemmNs * 2 * (B + 1) * H * M * T) * (withBackward ? 2 : 1);
         return convolution < recurrence ? Form.CONVOLUTION : Form.RECURRENT;
     }
 

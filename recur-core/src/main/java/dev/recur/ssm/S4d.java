@@ -42,7 +42,8 @@ import java.util.Map;
  *     {@code bilinear} (LSSL's) for lssl;</li>
  * <li>{@code mode}: {@code recurrent}, {@code convolution} (FFT) or {@code auto}, default
  *     {@code auto}: the form {@link DiagonalSsm#cheaperForm} predicts to be faster for the batch,
- *     length and state size at hand; {@link #step} always recurs;</li>
+ *     length and state size at hand, with a backward pass when gradients are recorded;
+ *     {@link #step} always recurs;</li>
  * <li>{@code dt_min}, {@code dt_max}: the range of the log-uniform initial step, default 0.001, 0.1.</li>
  * </ul>
  * lssl differs from s4d only in those defaults: the original LSSL's dense N x N recurrence is not
@@ -172,7 +173,7 @@ public final class S4d extends SequenceLayer {
         return switch (mode) {
             case RECURRENT -> DiagonalSsm.Form.RECURRENT;
             case CONVOLUTION -> DiagonalSsm.Form.CONVOLUTION;
-            case AUTO -> DiagonalSsm.cheaperForm(steps, batch, channels, modes);
+            case AUTO -> DiagonalSsm.cheaperForm(steps, batch, channels, modes, dev.recur.autodiff.GradMode.isEnabled());
         };
     }
 

@@ -46,7 +46,7 @@ final class SsmConvolution {
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
                          float[] y, float[] xRe, float[] xIm, boolean keepSpectra) {
         int H = s.channels, M = s.modes;
-        RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
+        RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
         ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = new ChannelBlocks(T, B, H);
         float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
@@ -145,7 +145,7 @@ final class SsmConvolution {
                                       float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
                                       float[] gu, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
-        RealFft rfft = new RealFft(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
+        RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;

@@ -121,6 +121,11 @@ public final class AnomalyTask implements Task {
         return new ModelConfig.Head("regression", features);
     }
 
+    @Override
+    public int stepsPerExample() {
+        return context;
+    }
+
     /** Training targets are rows context .. trainEnd - 1. */
     @Override
     public int trainExamples() {

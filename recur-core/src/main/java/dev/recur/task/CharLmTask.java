@@ -94,6 +94,11 @@ public final class CharLmTask implements Task {
     }
 
     @Override
+    public int stepsPerExample() {
+        return seqLen;
+    }
+
+    @Override
     public int trainExamples() {
         return (trainEnd - 1) / seqLen;
     }

@@ -208,6 +208,11 @@ public final class ClassifyTask implements Task {
     }
 
     @Override
+    public int stepsPerExample() {
+        return steps;
+    }
+
+    @Override
     public int trainExamples() {
         return train.length;
     }
@@ -289,7 +294,8 @@ public final class ClassifyTask implements Task {
             double target = k == label ? 1 : -1, m = Math.max(0, 1 - target * scores[k]);
             sum += m * m;
         }
-        return sum / scores.length;
+        return sum; // summed over classes, as SquaredHinge.oneVsRest() trains
+
     }
 
     @Override

@@ -152,6 +152,11 @@ public final class ForecastTask implements Task {
     }
 
     @Override
+    public int stepsPerExample() {
+        return context;
+    }
+
+    @Override
     public int trainExamples() {
         return origins(Split.TRAIN);
     }

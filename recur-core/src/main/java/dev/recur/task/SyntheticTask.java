@@ -233,6 +233,11 @@ public final class SyntheticTask implements Task {
     }
 
     @Override
+    public int stepsPerExample() {
+        return steps();
+    }
+
+    @Override
     public int trainExamples() {
         return trainCount;
     }

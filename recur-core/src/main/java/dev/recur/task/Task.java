@@ -23,6 +23,9 @@ public interface Task {
 
     int trainExamples();
 
+    /** Sequence steps per training example, for the tokens-per-second figure of the progress report. */
+    int stepsPerExample();
+
     /** The mean training loss over the given training examples (gradients flow to the model). */
     Var loss(SequenceModel model, int[] examples);
 

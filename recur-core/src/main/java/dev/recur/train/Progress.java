@@ -4,8 +4,8 @@ import java.util.Map;
 
 /** What the trainer reports as it runs; the CLI draws a progress bar or prints lines from it. */
 public interface Progress {
-    /** After each optimizer step: the running mean training loss since the last report, and examples per second. */
-    void step(long step, long total, double loss, double examplesPerSecond);
+    /** After each optimizer step: the running mean training loss since the last validation, and sequence steps (tokens) per second. */
+    void step(long step, long total, double loss, double tokensPerSecond);
 
     /** After each validation: the JSON object that went to metrics.jsonl. */
     void evaluated(Map<String, Object> record);
@@ -18,7 +18,7 @@ public interface Progress {
 
     Progress SILENT = new Progress() {
         @Override
-        public void step(long step, long total, double loss, double examplesPerSecond) {}
+        public void step(long step, long total, double loss, double tokensPerSecond) {}
 
         @Override
         public void evaluated(Map<String, Object> record) {}

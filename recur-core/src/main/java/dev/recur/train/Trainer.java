@@ -179,7 +179,7 @@ public final class Trainer {
             lossSum += value;
             lossCount++;
             double secs = (System.nanoTime() - started) / 1e9;
-            progress.step(step, config.steps(), lossSum / lossCount, examples / Math.max(secs, 1e-9));
+            progress.step(step, config.steps(), lossSum / lossCount, (double) examples * task.stepsPerExample() / Math.max(secs, 1e-9));
             boolean outOfTime = deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0;
             if (step % config.evalEvery() == 0 || step == config.steps() || outOfTime) {
                 elapsed = runStart + secs;

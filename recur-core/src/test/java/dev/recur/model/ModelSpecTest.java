@@ -69,6 +69,20 @@ class ModelSpecTest {
     }
 
     @Test
+    void handWrittenJsonTakesInputAndHeadFromTheTask() {
+        Map<String, Object> json = Json.parseObject("{\"width\": 8, \"blocks\": [{\"name\": \"gla\", \"options\": {\"heads\": 2}}, {\"name\": \"s4d\"}], \"mlp\": 2}", "m.json");
+        ModelConfig c = ModelConfig.fromJson(json, "m.json", ModelConfig.Input.real(2), new ModelConfig.Head("regression", 3));
+        assertEquals(2, c.blocks().size());
+        assertEquals("2", c.blocks().get(0).options().get("heads"));
+        assertEquals(8, c.blocks().get(1).inputSize());
+        SequenceModel m = new SequenceModel(c, new Rng(1));
+        assertArrayEquals(new int[] {4, 3}, m.forward(Var.constant(Tensor.zeros(5, 4, 2)), null).shape());
+        dev.recur.io.FormatException e = assertThrows(dev.recur.io.FormatException.class,
+                () -> ModelConfig.fromJson(Json.parseObject("{\"width\": 8, \"blocks\": []}", "m.json"), "m.json", ModelConfig.Input.real(1), new ModelConfig.Head("regression", 1)));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+    }
+
+    @Test
     void tokenModelStepsAgreeWithTheWholeSequence() {
         ModelConfig c = ModelConfig.of(ModelSpec.parse("gla:2x16"), ModelConfig.Input.tokens(7), new ModelConfig.Head("next_token", 7));
         SequenceModel m = new SequenceModel(c, new Rng(3));

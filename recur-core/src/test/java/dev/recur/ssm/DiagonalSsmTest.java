@@ -125,6 +125,9 @@ class DiagonalSsmTest {
             if (dev.recur.kernel.Backends.vectorAvailable()) {
                 dev.recur.kernel.Backends.use(dev.recur.kernel.Backends.vector());
                 org.junit.jupiter.api.Assertions.assertEquals(DiagonalSsm.Form.CONVOLUTION, DiagonalSsm.cheaperForm(16384, 16, 256, 512));
+                // S4D's default state (N = 64, 32 modes): the recurrence for inference, the convolution for training
+                org.junit.jupiter.api.Assertions.assertEquals(DiagonalSsm.Form.RECURRENT, DiagonalSsm.cheaperForm(16384, 4, 256, 32, false));
+                org.junit.jupiter.api.Assertions.assertEquals(DiagonalSsm.Form.CONVOLUTION, DiagonalSsm.cheaperForm(16384, 4, 256, 32, true));
             }
         } finally {
             dev.recur.kernel.Backends.use(previous);

@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
 public final class Charts {
     private static final Pattern RNN_CASE = Pattern.compile("lstm H=(\\d+) T=(\\d+) B=32");
 
+    /** One colour per system in every chart. */
+    private static final Map<String, java.awt.Color> COLORS = Map.of(
+            "recur", new java.awt.Color(0x1f77b4), "torch", new java.awt.Color(0xff7f0e),
+            "dl4j", new java.awt.Color(0x9467bd), "openblas", new java.awt.Color(0x2ca02c));
+
     private Charts() {}
 
     /** Writes the charts into {@code dir}; returns their file names. */
@@ -61,7 +66,13 @@ public final class Charts {
         series.forEach((system, points) -> {
             double[] x = points.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
             double[] y = points.values().stream().mapToDouble(Double::doubleValue).toArray();
-            chart.addSeries(system, x, y).setMarker(SeriesMarkers.CIRCLE);
+            var line = chart.addSeries(system, x, y);
+            line.setMarker(SeriesMarkers.CIRCLE);
+            java.awt.Color color = COLORS.get(system);
+            if (color != null) {
+                line.setLineColor(color);
+                line.setMarkerColor(color);
+            }
         });
         try {
             AtomicFiles.writeBytes(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));

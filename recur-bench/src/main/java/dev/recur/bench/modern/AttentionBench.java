@@ -1,13 +1,9 @@
 package dev.recur.bench.modern;
 
-import dev.recur.autodiff.Backprop;
-import dev.recur.autodiff.GradMode;
-import dev.recur.autodiff.Var;
 import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerRegistry;
 import dev.recur.layer.LayerState;
 import dev.recur.layer.SequenceLayer;
-import dev.recur.ops.Shape;
 import dev.recur.random.Rng;
 import dev.recur.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,34 +50,22 @@ public class AttentionBench {
         Rng rng = new Rng(13);
         Map<String, String> opts = layerName.equals("swa") ? Map.of("window", "256") : Map.of();
         layer = LayerRegistry.create(new LayerConfig(layerName, 256, 256, opts), rng.split());
-        x = Tensor.zeros(steps, batch, 256);
-        rng.fillNormal(x.data(), 0, x.numel(), 0f, 1f);
-        seed = Tensor.zeros(steps, batch, 256);
-        rng.fillNormal(seed.data(), 0, seed.numel(), 0f, 1f);
+        x = LayerRuns.normal(rng, steps, batch, 256);
+        seed = LayerRuns.normal(rng, steps, batch, 256);
     }
 
     @Benchmark
     public Tensor sequence() {
-        try (var off = GradMode.off()) {
-            return layer.forward(Var.constant(x)).output().value();
-        }
+        return LayerRuns.sequence(layer, x);
     }
 
     @Benchmark
     public Tensor sequenceBackward() {
-        layer.zeroGrad();
-        Var in = Var.leaf(x);
-        Backprop.run(new Var[] {layer.forward(in).output()}, new Tensor[] {seed});
-        return in.grad();
+        return LayerRuns.sequenceBackward(layer, x, seed);
     }
 
     @Benchmark
     public LayerState step() {
-        try (var off = GradMode.off()) {
-            LayerState s = layer.zeroState(batch);
-            Var xs = Var.constant(x);
-            for (int t = 0; t < steps; t++) s = layer.step(Shape.select(xs, 0, t), s).state();
-            return s;
-        }
+        return LayerRuns.step(layer, x);
     }
 }

@@ -69,4 +69,15 @@ class ReportTest {
         assertTrue(md.contains("| gla W=256 T=2048 B=4 | train_tokens_per_s (tokens/s) | chunk 3000 | recurrent 1000 | 3.00 |"), md);
         assertTrue(md.contains("| paragru W=256 T=512 B=8 threads=2 | infer_tokens_per_s (tokens/s) | newton 50.00 | sequential 100.0 | 0.50 |"), md);
     }
+
+    @Test
+    void chartsAreWrittenAsPngsWhenACurveHasTwoPoints(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Results r = Results.aggregate(Map.of(), List.of(
+                new Measurement("rnn", "lstm H=64 T=128 B=32", "recur", "infer_tokens_per_s", "tokens/s", 900),
+                new Measurement("rnn", "lstm H=256 T=128 B=32", "recur", "infer_tokens_per_s", "tokens/s", 500)));
+        assertEquals(List.of("rnn-throughput-by-hidden.png"), Charts.write(r, dir), "one point by length: that chart is not drawn");
+        byte[] png = java.nio.file.Files.readAllBytes(dir.resolve("rnn-throughput-by-hidden.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
 }

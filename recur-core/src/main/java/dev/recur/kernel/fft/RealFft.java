@@ -32,6 +32,18 @@ public final class RealFft {
         }
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, RealFft> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A shared transform of length m (a power of two >= 2): the twiddle tables (about 3m/2 sines
+     * and cosines in double) are computed once per size rather than per call. At most one entry
+     * per power of two, so the cache stays small.
+     */
+    public static RealFft ofSize(int m) {
+        if (m < 2 || Integer.bitCount(m) != 1) throw new IllegalArgumentException("real FFT length must be a power of two >= 2, got " + m);
+        return CACHE.computeIfAbsent(m, RealFft::new);
+    }
+
     /** The real signal length m. */
     public int size() {
         return m;

@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorNorms implements Norms {
     private static final VectorSpecies<Float> S = VectorMath.SPECIES;
     private static final int L = S.length();
+    private static final VectorReductions BLAS1 = new VectorReductions();
 
     @Override
     public void layerNorm(float[] x, int xOff, float[] gamma, float[] beta, float[] y, int yOff,
@@ -42,9 +43,9 @@ public final class VectorNorms implements Norms {
             int xi = xOff + r * cols, di = dyOff + r * cols, oi = dxOff + r * cols;
             float mu = mean[r], rs = rstd[r];
             if (dgamma != null) {
-                VectorLoops.update(x, xi, dy, di, dgamma, 0, cols, (v, d, acc) -> d.fma(v.sub(mu).mul(rs), acc));
+                accumulateScaled(x, xi, mu, rs, dy, di, dgamma, cols);
             }
-            if (dbeta != null) VectorLoops.map2(dy, di, dbeta, 0, dbeta, 0, cols, FloatVector::add);
+            if (dbeta != null) BLAS1.axpy(1f, dy, di, dbeta, 0, cols);
             if (dx == null) continue;
             // With g = dy gamma and h = (x - mu) rs: dx += rs (g - sum(g)/n - h sum(g h)/n)
             //   = g rs - (a + (x - mu) c), a = rs sum(g)/n, c = rs^3 sum(g (x - mu))/n.
@@ -72,7 +73,7 @@ public final class VectorNorms implements Norms {
             int xi = xOff + r * cols, di = dyOff + r * cols, oi = dxOff + r * cols;
             float rs = rstd[r];
             if (dgamma != null) {
-                VectorLoops.update(x, xi, dy, di, dgamma, 0, cols, (v, d, acc) -> d.fma(v.mul(rs), acc));
+                accumulateScaled(x, xi, 0f, rs, dy, di, dgamma, cols);
             }
             if (dx == null) continue;
             // With g = dy gamma: dx += rs g - x rs^3 sum(g x)/n, the layer-norm form with mu = 0, a = 0.
@@ -111,6 +112,20 @@ public final class VectorNorms implements Norms {
             if (gamma != null) g = g.mul(FloatVector.fromArray(S, gamma, j, m));
             FloatVector t = g.fma(g.broadcast(rs), FloatVector.fromArray(S, x, xi + j, m).sub(mu).fma(c, a).neg());
             FloatVector.fromArray(S, dx, oi + j, m).add(t).intoArray(dx, oi + j, m);
+        }
+    }
+
+    /** dgamma[j] += dy[j] (x[j] - mu) rs, the parameter gradient of both norms. */
+    private static void accumulateScaled(float[] x, int xi, float mu, float rs, float[] dy, int di, float[] dgamma, int cols) {
+        int i = 0;
+        for (; i <= cols - L; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, xi + i).sub(mu).mul(rs);
+            FloatVector.fromArray(S, dy, di + i).fma(h, FloatVector.fromArray(S, dgamma, i)).intoArray(dgamma, i);
+        }
+        if (i < cols) {
+            VectorMask<Float> m = S.indexInRange(i, cols);
+            FloatVector h = FloatVector.fromArray(S, x, xi + i, m).sub(mu).mul(rs);
+            FloatVector.fromArray(S, dy, di + i, m).fma(h, FloatVector.fromArray(S, dgamma, i, m)).intoArray(dgamma, i, m);
         }
     }
 }

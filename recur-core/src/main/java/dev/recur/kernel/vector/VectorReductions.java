@@ -39,24 +39,51 @@ public final class VectorReductions implements Reductions {
         return (float) VectorSums.dot(a, aOff, b, bOff, n);
     }
 
+    // axpy, scale, mul and mulAdd spell out their loops (see VectorActivations for why not a shared loop with a lambda)
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        VectorLoops.map2(x, xOff, y, yOff, y, yOff, n, (v, acc) -> v.fma(v.broadcast(alpha), acc));
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i <= n - L; i += L)
+            FloatVector.fromArray(S, x, xOff + i).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m).fma(a, FloatVector.fromArray(S, y, yOff + i, m)).intoArray(y, yOff + i, m);
+        }
     }
 
     @Override
     public void scale(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        VectorLoops.map(x, xOff, y, yOff, n, v -> v.mul(alpha));
+        int i = 0;
+        for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(y, yOff + i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m).mul(alpha).intoArray(y, yOff + i, m);
+        }
     }
 
     @Override
     public void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
-        VectorLoops.map2(a, aOff, b, bOff, y, yOff, n, FloatVector::mul);
+        int i = 0;
+        for (; i <= n - L; i += L)
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, aOff + i, m).mul(FloatVector.fromArray(S, b, bOff + i, m)).intoArray(y, yOff + i, m);
+        }
     }
 
     @Override
     public void mulAdd(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
-        VectorLoops.update(a, aOff, b, bOff, y, yOff, n, (u, v, acc) -> u.fma(v, acc));
+        int i = 0;
+        for (; i <= n - L; i += L)
+            FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, a, aOff + i, m).fma(FloatVector.fromArray(S, b, bOff + i, m), FloatVector.fromArray(S, y, yOff + i, m))
+                    .intoArray(y, yOff + i, m);
+        }
     }
 
     @Override
@@ -76,10 +103,12 @@ public final class VectorReductions implements Reductions {
             float m = max(x, xi, cols);
             float logS = (float) Math.log(expSum(x, xi, m, null, 0, cols));
             // (x - m) - log s: both terms <= 0, so no cancellation; the 2Sum residual is added back.
-            VectorLoops.map(x, xi, y, yi, cols, v -> {
+            for (int i = 0; i < cols; i += L) {
+                VectorMask<Float> mask = S.indexInRange(i, cols);
+                FloatVector v = FloatVector.fromArray(S, x, xi + i, mask);
                 FloatVector d = v.sub(m);
-                return d.sub(logS).add(finite(twoSumResidual(v, m, d)));
-            });
+                d.sub(logS).add(finite(twoSumResidual(v, m, d))).intoArray(y, yi + i, mask);
+            }
         }
     }
 
@@ -120,7 +149,11 @@ public final class VectorReductions implements Reductions {
         for (int r = 0; r < rows; r++) {
             int yi = yOff + r * cols, di = dyOff + r * cols, oi = dxOff + r * cols;
             float dot = (float) VectorSums.dot(dy, di, y, yi, cols);
-            VectorLoops.update(y, yi, dy, di, dx, oi, cols, (s, g, acc) -> s.fma(g.sub(dot), acc));
+            for (int i = 0; i < cols; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, cols);
+                FloatVector g = FloatVector.fromArray(S, dy, di + i, m);
+                FloatVector.fromArray(S, y, yi + i, m).fma(g.sub(dot), FloatVector.fromArray(S, dx, oi + i, m)).intoArray(dx, oi + i, m);
+            }
         }
     }
 
@@ -129,8 +162,12 @@ public final class VectorReductions implements Reductions {
         for (int r = 0; r < rows; r++) {
             int yi = yOff + r * cols, di = dyOff + r * cols, oi = dxOff + r * cols;
             float sum = (float) VectorSums.sum(dy, di, cols);
-            VectorLoops.update(y, yi, dy, di, dx, oi, cols,
-                    (ly, g, acc) -> VectorMath.exp(ly).fma(g.broadcast(-sum), g).add(acc));
+            for (int i = 0; i < cols; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, cols);
+                FloatVector g = FloatVector.fromArray(S, dy, di + i, m);
+                VectorMath.exp(FloatVector.fromArray(S, y, yi + i, m)).fma(g.broadcast(-sum), g)
+                        .add(FloatVector.fromArray(S, dx, oi + i, m)).intoArray(dx, oi + i, m);
+            }
         }
     }
 }

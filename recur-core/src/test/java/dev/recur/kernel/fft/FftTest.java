@@ -252,6 +252,13 @@ class FftTest {
     }
 
     @Test
+    void sharedTransformsAreCachedPerSize() {
+        org.junit.jupiter.api.Assertions.assertSame(RealFft.ofSize(64), RealFft.ofSize(64));
+        assertEquals(128, RealFft.ofSize(128).size());
+        assertThrows(IllegalArgumentException.class, () -> RealFft.ofSize(96));
+    }
+
+    @Test
     void rejectsSizesThatAreNotPowersOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> new Fft(12));
         assertThrows(IllegalArgumentException.class, () -> new Fft(0));
