@@ -67,6 +67,11 @@ abstract class Cell {
         rec.backwardWeight(r.T * r.B, 0, gates, r.dR, 0, r.GH, r.st[0], 0, outWidth, dw, dwOff);
     }
 
+    /** Rows below which a step's gate pass stays on the calling thread (about 4096 elements each). */
+    static void rows(int B, int H, dev.recur.kernel.Parallel.RangeTask task) {
+        dev.recur.kernel.Parallel.forRange(B, Math.max(1, 4096 / Math.max(1, H)), task);
+    }
+
     static Activations act() {
         return Backends.active().activations();
     }

@@ -153,7 +153,8 @@ public final class ClassicLayer extends SequenceLayer {
                 Var xg = MatMul.linear(in, wih[i], bih[i]);
                 Var[] s0 = new Var[names.length];
                 if (initial != null) for (int k = 0; k < names.length; k++) s0[k] = Shape.select(initial.get(names[k]), 0, i);
-                Var[] o = RecurrentOp.apply(cell, xg, whh[i], bhh[i], whr[i], peep[i], s0, lengths, d == 1);
+                // xg is this layer's own intermediate: the op may write its gates into it
+                Var[] o = RecurrentOp.apply(cell, xg, whh[i], bhh[i], whr[i], peep[i], s0, lengths, d == 1, true);
                 ys[d] = o[0];
                 for (int k = 0; k < names.length; k++) finals.get(k).add(o[1 + k]);
             }

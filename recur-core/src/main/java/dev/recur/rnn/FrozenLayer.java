@@ -86,11 +86,10 @@ final class FrozenLayer {
         float[] in = xc.data();
         int inOff = xc.offset();
         var gemm = Backends.active().gemm();
-        var red = Backends.active().reductions();
         for (int l = 0; l < layers; l++) {
             Run r = new Run(cell, 1, B, whh[l], 0, bhhSeparate[l], wr[l], peep[l], packs[l]);
             gemm.sgemm(false, B, 1f, in, inOff, inWidth[l], wih[l], 0f, r.g, 0, GH);
-            for (int b = 0; b < B; b++) red.axpy(1f, bias[l], 0, r.g, b * GH, GH);
+            for (int b = 0; b < B; b++) RecurrentOp.add(bias[l], 0, r.g, b * GH, GH);
             for (int k = 0; k < names.length; k++) {
                 int n = B * widths[k];
                 if (prev[k] != null) System.arraycopy(prev[k].data(), prev[k].offset() + l * n, r.st[k], 0, n);

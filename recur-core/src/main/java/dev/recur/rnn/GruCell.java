@@ -50,7 +50,7 @@ final class GruCell extends Cell {
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex;
-        int gOff = t * B * GH, hp = t * B * H, hn = hp + B * H, e0 = t * B * H;
+        int gOff = t * B * GH, hp = t * B * H, e0 = t * B * H;
         rec.forward(B, 0, 2, hs, hp, H, r.w, r.wOff, g, gOff, GH, r.packs);
         if (resetAfter) {
             // ex = W_hn h + b_hn, kept apart because r scales it
@@ -60,18 +60,26 @@ final class GruCell extends Cell {
             }
             rec.forward(B, 2, 3, hs, hp, H, r.w, r.wOff, ex, e0 - 2 * H, H, r.packs);
         }
-        for (int b = 0; b < B; b++) {
-            int row = gOff + b * GH;
-            Act.sigmoid(g, row, g, row, 2 * H);
-        }
-        if (!resetAfter) {
-            for (int b = 0; b < B; b++) {
-                int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H;
-                for (int j = 0; j < H; j++) ex[e + j] = g[row + j] * hs[h + j];
+        Cell.rows(B, H, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int row = gOff + b * GH;
+                Act.sigmoid(g, row, g, row, 2 * H);
+                if (!resetAfter) {
+                    int e = e0 + b * H, h = hp + b * H;
+                    for (int j = 0; j < H; j++) ex[e + j] = g[row + j] * hs[h + j];
+                }
             }
-            rec.forward(B, 2, 3, ex, e0, H, r.w, r.wOff, g, gOff, GH, r.packs);
-        }
-        for (int b = 0; b < B; b++) {
+        });
+        if (!resetAfter) rec.forward(B, 2, 3, ex, e0, H, r.w, r.wOff, g, gOff, GH, r.packs);
+        Cell.rows(B, H, (b0, b1) -> candidate(r, t, b0, b1));
+    }
+
+    /** The candidate gate and the new state of step t for batch rows [b0, b1). */
+    private void candidate(Run r, int t, int b0, int b1) {
+        int B = r.B, H = hidden, GH = r.GH;
+        float[] g = r.g, hs = r.st[0], ex = r.ex;
+        int gOff = t * B * GH, hp = t * B * H, hn = hp + B * H, e0 = t * B * H;
+        for (int b = b0; b < b1; b++) {
             int row = gOff + b * GH, e = e0 + b * H, h = hp + b * H, h2 = hn + b * H;
             if (resetAfter) for (int j = 0; j < H; j++) g[row + 2 * H + j] += g[row + j] * ex[e + j];
             Act.tanh(g, row + 2 * H, g, row + 2 * H, H);
@@ -84,10 +92,16 @@ final class GruCell extends Cell {
 
     @Override
     void backward(Run r, int t) {
+        Cell.rows(r.B, hidden, (b0, b1) -> adjointRows(r, t, b0, b1));
+        backwardRecurrent(r, t);
+    }
+
+    /** The adjoint of the state update and the candidate, for batch rows [b0, b1). */
+    private void adjointRows(Run r, int t, int b0, int b1) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex, dh = r.d[0], dhp = r.dPrev[0], dx = r.dxg, dR = r.dR;
         int gOff = t * B * GH, hp = t * B * H, e0 = t * B * H;
-        for (int b = 0; b < B; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = gOff + b * GH, h = hp + b * H, e = e0 + b * H, k = b * H;
             for (int j = 0; j < H; j++) {
                 float z = g[row + H + j], n = g[row + 2 * H + j], d = dh[k + j];
@@ -105,6 +119,13 @@ final class GruCell extends Cell {
                 }
             }
         }
+    }
+
+    /** The recurrent products' share of the adjoint (and, in the original form, the reset gate's). */
+    private void backwardRecurrent(Run r, int t) {
+        int B = r.B, H = hidden, GH = r.GH;
+        float[] g = r.g, hs = r.st[0], dhp = r.dPrev[0], dx = r.dxg, dR = r.dR;
+        int gOff = t * B * GH, hp = t * B * H;
         if (!resetAfter) {
             // d(r ⊙ h) = da_n · W_hn, then split into the reset gate and the state
             float[] drh = r.tmp;

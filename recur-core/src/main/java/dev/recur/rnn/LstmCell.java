@@ -34,9 +34,21 @@ final class LstmCell extends Cell {
     @Override
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH, P = outWidth, X = exWidth();
+        float[] ex = r.ex;
+        rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, r.g, t * B * GH, GH, r.packs);
+        Cell.rows(B, H, (b0, b1) -> gates(r, t, b0, b1));
+        if (proj) {
+            var gemm = Backends.active().gemm();
+            if (r.packs[63] == null) r.packs[63] = gemm.packB(true, H, P, r.wr, 0, H);
+            gemm.sgemm(false, B, 1f, ex, t * B * X + H, X, r.packs[63], 0f, r.st[0], (t + 1) * B * P, P);
+        }
+    }
+
+    /** The gate pass of step t for batch rows [b0, b1). */
+    private void gates(Run r, int t, int b0, int b1) {
+        int B = r.B, H = hidden, GH = r.GH, X = exWidth();
         float[] g = r.g, cs = r.st[1], ex = r.ex, p = r.peep;
-        rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, g, t * B * GH, GH, r.packs);
-        for (int b = 0; b < B; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = (t * B + b) * GH, cp = (t * B + b) * H, cn = cp + B * H, e = (t * B + b) * X;
             if (p != null) {
                 for (int j = 0; j < H; j++) {
@@ -55,11 +67,6 @@ final class LstmCell extends Cell {
             int mo = proj ? e + H : ((t + 1) * B + b) * H;
             for (int j = 0; j < H; j++) m[mo + j] = g[row + 3 * H + j] * ex[e + j];
         }
-        if (proj) {
-            var gemm = Backends.active().gemm();
-            if (r.packs[63] == null) r.packs[63] = gemm.packB(true, H, P, r.wr, 0, H);
-            gemm.sgemm(false, B, 1f, ex, t * B * X + H, X, r.packs[63], 0f, r.st[0], (t + 1) * B * P, P);
-        }
     }
 
     @Override
@@ -74,8 +81,18 @@ final class LstmCell extends Cell {
         } else {
             dm = r.d[0];
         }
+        if (r.peep != null) backwardRows(r, t, dm, 0, B); // peephole gradients accumulate across rows
+        else Cell.rows(B, H, (b0, b1) -> backwardRows(r, t, dm, b0, b1));
+        Arrays.fill(r.dPrev[0], 0f);
+        rec.backwardInput(B, 0, 4, r.dR, t * B * GH, GH, r.w, r.wOff, r.dPrev[0], 0, P, r.packs);
+    }
+
+    /** The adjoint gate pass of step t for batch rows [b0, b1). */
+    private void backwardRows(Run r, int t, float[] dm, int b0, int b1) {
+        int B = r.B, H = hidden, GH = r.GH, X = exWidth();
+        float[] g = r.g, cs = r.st[1], ex = r.ex, p = r.peep, dx = r.dxg, dc = r.d[1], dcPrev = r.dPrev[1];
         float[] dp = r.dPeep;
-        for (int b = 0; b < B; b++) {
+        for (int b = b0; b < b1; b++) {
             int row = (t * B + b) * GH, cp = (t * B + b) * H, cn = cp + B * H, e = (t * B + b) * X, k = b * H;
             for (int j = 0; j < H; j++) {
                 float i = g[row + j], f = g[row + H + j], gg = g[row + 2 * H + j], o = g[row + 3 * H + j];
@@ -103,7 +120,5 @@ final class LstmCell extends Cell {
                 dcPrev[k + j] = dcp;
             }
         }
-        Arrays.fill(r.dPrev[0], 0f);
-        rec.backwardInput(B, 0, 4, r.dR, t * B * GH, GH, r.w, r.wOff, r.dPrev[0], 0, P, r.packs);
     }
 }

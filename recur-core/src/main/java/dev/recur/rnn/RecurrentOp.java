@@ -27,6 +27,16 @@ final class RecurrentOp {
 
     /** Outputs: [0] y (T, B, outWidth), then each final state (B, width_k). */
     static Var[] apply(Cell cell, Var xg, Var whh, Var bhh, Var wr, Var peep, Var[] initial, Lengths lengths, boolean reverse) {
+        return apply(cell, xg, whh, bhh, wr, peep, initial, lengths, reverse, false);
+    }
+
+    /**
+     * As above; with {@code consumeXg} the caller hands over xg's storage (nothing else reads its
+     * value: the input projection's backward needs only its input and weight), and the forward
+     * direction writes its gates there instead of into a copy.
+     */
+    static Var[] apply(Cell cell, Var xg, Var whh, Var bhh, Var wr, Var peep, Var[] initial, Lengths lengths, boolean reverse,
+                       boolean consumeXg) {
         Tensor xv = xg.value().contiguous();
         if (xv.rank() != 3 || xv.dim(2) != cell.gates * cell.hidden) {
             throw new ShapeException("recurrent op: gate pre-activations must be (T, B, " + cell.gates * cell.hidden + "), found "
@@ -40,9 +50,11 @@ final class RecurrentOp {
         float[] bias = bhh == null ? null : bhh.value().contiguous().toArray();
         boolean separateBias = false;
         for (int gi = 0; gi < cell.gates; gi++) separateBias |= !cell.foldsBias(gi);
-        Run r = new Run(cell, T, B, wv.data(), wv.offset(), separateBias ? bias : null,
-                wr == null ? null : wr.value().contiguous().toArray(), peep == null ? null : peep.value().contiguous().toArray());
         int[] src = sourceSteps(T, B, lengths, reverse);
+        boolean inPlace = consumeXg && src == null && xv == xg.value() && xv.offset() == 0 && xv.data().length == T * B * GH;
+        Run r = new Run(cell, T, B, wv.data(), wv.offset(), separateBias ? bias : null,
+                wr == null ? null : wr.value().contiguous().toArray(), peep == null ? null : peep.value().contiguous().toArray(),
+                new dev.recur.kernel.Gemm.PackedMatrix[64], inPlace ? xv.data() : null);
 
         // gates <- xg (gathered into processing order) + the foldable recurrent biases
         float[] xd = xv.data();
@@ -50,10 +62,10 @@ final class RecurrentOp {
             for (int b = 0; b < B; b++) {
                 int from = xv.offset() + ((src == null ? s : src[s * B + b]) * B + b) * GH;
                 int to = (s * B + b) * GH;
-                System.arraycopy(xd, from, r.g, to, GH);
+                if (!inPlace) System.arraycopy(xd, from, r.g, to, GH);
                 if (bias != null) {
                     for (int gi = 0; gi < cell.gates; gi++) {
-                        if (cell.foldsBias(gi)) Backends.active().reductions().axpy(1f, bias, gi * H, r.g, to + gi * H, H);
+                        if (cell.foldsBias(gi)) add(bias, gi * H, r.g, to + gi * H, H);
                     }
                 }
             }
@@ -168,7 +180,7 @@ final class RecurrentOp {
                 for (int b = 0; b < B; b++) {
                     if (!active[b]) continue;
                     int t = src == null ? s : src[s * B + b];
-                    Backends.active().reductions().axpy(1f, dd, dy.offset() + (t * B + b) * P, r.d[0], b * P, P);
+                    add(dd, dy.offset() + (t * B + b) * P, r.d[0], b * P, P);
                 }
             }
             if (masked) {
@@ -195,17 +207,16 @@ final class RecurrentOp {
             r.d = r.dPrev;
             r.dPrev = swap;
         }
-        var red = Backends.active().reductions();
         for (int k = 0; k < ns; k++) {
             Tensor d0 = gradOf.apply(5 + k);
-            if (d0 != null) red.axpy(1f, r.d[k], 0, d0.data(), d0.offset(), B * widths[k]);
+            if (d0 != null) add(r.d[k], 0, d0.data(), d0.offset(), B * widths[k]);
         }
         Tensor dxg = gradOf.apply(0);
         if (dxg != null) {
             for (int s = 0; s < T; s++) {
                 for (int b = 0; b < B; b++) {
                     int t = src == null ? s : src[s * B + b];
-                    red.axpy(1f, r.dxg, (s * B + b) * GH, dxg.data(), dxg.offset() + (t * B + b) * GH, GH);
+                    add(r.dxg, (s * B + b) * GH, dxg.data(), dxg.offset() + (t * B + b) * GH, GH);
                 }
             }
         }
@@ -213,7 +224,7 @@ final class RecurrentOp {
         if (dw != null) cell.weightGrad(r, dw.data(), dw.offset());
         Tensor db = gradOf.apply(2);
         if (db != null) {
-            for (int i = 0; i < T * B; i++) red.axpy(1f, r.dR, i * GH, db.data(), db.offset(), GH);
+            for (int i = 0; i < T * B; i++) add(r.dR, i * GH, db.data(), db.offset(), GH);
         }
         Tensor dwr = gradOf.apply(3);
         if (dwr != null && T * B > 0) {
@@ -222,6 +233,14 @@ final class RecurrentOp {
                     1f, dwr.data(), dwr.offset(), H);
         }
         Tensor dp = gradOf.apply(4);
-        if (dp != null) red.axpy(1f, r.dPeep, 0, dp.data(), dp.offset(), 3 * H);
+        if (dp != null) add(r.dPeep, 0, dp.data(), dp.offset(), 3 * H);
+    }
+
+    /**
+     * {@code dst[dOff..] += src[sOff..]} over n floats: a plain loop, which C2 vectorises, rather
+     * than the backend's axpy, whose shared lambda loop boxes once it is megamorphic.
+     */
+    static void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i++) dst[dOff + i] += src[sOff + i];
     }
 }

@@ -27,12 +27,18 @@ final class Run {
     float[] dxg, dR, tmp, dHall, dPeep;
 
     Run(Cell cell, int T, int B, float[] w, int wOff, float[] bhhSeparate, float[] wr, float[] peep) {
-        this(cell, T, B, w, wOff, bhhSeparate, wr, peep, new dev.recur.kernel.Gemm.PackedMatrix[64]);
+        this(cell, T, B, w, wOff, bhhSeparate, wr, peep, new dev.recur.kernel.Gemm.PackedMatrix[64], null);
     }
 
     /** With {@code packs} already holding packed weights (a frozen layer's). */
     Run(Cell cell, int T, int B, float[] w, int wOff, float[] bhhSeparate, float[] wr, float[] peep,
         dev.recur.kernel.Gemm.PackedMatrix[] packs) {
+        this(cell, T, B, w, wOff, bhhSeparate, wr, peep, packs, null);
+    }
+
+    /** With {@code gates} as the gate buffer when given (already holding the step pre-activations), else a new one. */
+    Run(Cell cell, int T, int B, float[] w, int wOff, float[] bhhSeparate, float[] wr, float[] peep,
+        dev.recur.kernel.Gemm.PackedMatrix[] packs, float[] gates) {
         this.packs = packs;
         this.T = T;
         this.B = B;
@@ -44,7 +50,7 @@ final class Run {
         this.bhhSeparate = bhhSeparate;
         this.wr = wr;
         this.peep = peep;
-        this.g = new float[T * B * GH];
+        this.g = gates != null ? gates : new float[T * B * GH];
         int[] widths = cell.stateWidths();
         this.st = new float[widths.length][];
         for (int k = 0; k < widths.length; k++) st[k] = new float[(T + 1) * B * widths[k]];

@@ -1,13 +1,19 @@
 package dev.recur.rnn;
 
 import dev.recur.ConfigException;
+import dev.recur.autodiff.GradMode;
+import dev.recur.autodiff.Var;
 import dev.recur.io.FormatException;
 import dev.recur.io.ModelFile;
 import dev.recur.io.json.JsonValues;
 import dev.recur.io.safetensors.Safetensors;
 import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerRegistry;
+import dev.recur.layer.LayerState;
+import dev.recur.layer.SequenceOutput;
 import dev.recur.random.Rng;
+import dev.recur.tensor.ShapeException;
+import dev.recur.tensor.Shapes;
 import dev.recur.tensor.Tensor;
 
 import java.nio.file.Path;
@@ -60,23 +66,23 @@ public final class TorchInterop {
             if (c0 != null && !lstm) throw new ConfigException("an initial cell state (c0) applies to lstm models only");
             int I = layer.inputSize();
             if ((x.rank() != 2 && x.rank() != 3) || x.dim(-1) != I) {
-                throw new dev.recur.tensor.ShapeException("input: expected " + (batchFirst ? "(B, T, " : "(T, B, ") + I + ") or (T, " + I
-                        + "), found " + dev.recur.tensor.Shapes.toString(x.shape()));
+                throw new ShapeException("input: expected " + (batchFirst ? "(B, T, " : "(T, B, ") + I + ") or (T, " + I
+                        + "), found " + Shapes.toString(x.shape()));
             }
             boolean unbatched = x.rank() == 2;
             Tensor xt = unbatched ? x.unsqueeze(1) : batchFirst ? x.transpose(0, 1) : x;
             int B = xt.dim(1);
             int n = layer.layers() * (layer.bidirectional() ? 2 : 1);
             int hOut = layer.projSize() > 0 ? layer.projSize() : layer.hiddenSize();
-            Map<String, dev.recur.autodiff.Var> s0 = new LinkedHashMap<>();
+            Map<String, Var> s0 = new LinkedHashMap<>();
             if (h0 != null || c0 != null) {
-                s0.put("h", dev.recur.autodiff.Var.constant(state("h0", h0, unbatched, n, B, hOut)));
-                if (lstm) s0.put("c", dev.recur.autodiff.Var.constant(state("c0", c0, unbatched, n, B, layer.hiddenSize())));
+                s0.put("h", Var.constant(state("h0", h0, unbatched, n, B, hOut)));
+                if (lstm) s0.put("c", Var.constant(state("c0", c0, unbatched, n, B, layer.hiddenSize())));
             }
-            dev.recur.layer.SequenceOutput o;
-            try (var off = dev.recur.autodiff.GradMode.off()) {
-                o = layer.forward(dev.recur.autodiff.Var.constant(xt.contiguous()), null,
-                        s0.isEmpty() ? null : new dev.recur.layer.LayerState(s0));
+            SequenceOutput o;
+            try (var off = GradMode.off()) {
+                o = layer.forward(Var.constant(xt.contiguous()), null,
+                        s0.isEmpty() ? null : new LayerState(s0));
             }
             Tensor y = o.output().value();
             y = unbatched ? y.select(1, 0) : batchFirst ? y.transpose(0, 1) : y;
@@ -91,7 +97,7 @@ public final class TorchInterop {
         private static Tensor state(String name, Tensor s, boolean unbatched, int n, int B, int width) {
             if (s == null) return Tensor.zeros(n, B, width);
             int[] expected = unbatched ? new int[] {n, width} : new int[] {n, B, width};
-            dev.recur.tensor.Shapes.check(name, s.shape(), expected);
+            Shapes.check(name, s.shape(), expected);
             return unbatched ? s.unsqueeze(1).contiguous() : s.contiguous();
         }
     }

@@ -100,6 +100,23 @@ class ClassicLayerTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"lstm", "gru", "slstm", "mgu", "indrnn"})
+    void scalarTwinAgreesWithTheVectorBackend(String name) {
+        SequenceLayer l = layer(name, 4, 9, "layers", "2");
+        Tensor x = randn(new Rng(6), 1f, 5, 3, 4);
+        var before = dev.recur.kernel.Backends.active();
+        float[] active, scalar;
+        try {
+            active = l.forward(Var.constant(x)).output().value().toArray();
+            dev.recur.kernel.Backends.use(dev.recur.kernel.Backends.scalar());
+            scalar = l.forward(Var.constant(x)).output().value().toArray();
+        } finally {
+            dev.recur.kernel.Backends.use(before);
+        }
+        assertArrayEquals(scalar, active, 2e-6f);
+    }
+
     @Test
     void truncatedBackpropagationCarriesTheStateButNotTheGradient() {
         SequenceLayer l = layer("lstm", 3, 4, "layers", "2");

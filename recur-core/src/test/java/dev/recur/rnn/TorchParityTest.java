@@ -64,6 +64,34 @@ class TorchParityTest {
         for (var e : grads.entrySet()) close(name + " d" + e.getKey(), e.getValue(), params.get(e.getKey()).grad(), rtol, atol);
     }
 
+    @org.junit.jupiter.api.Test
+    void exportWritesPyTorchsKeysAndValues(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        TorchCase c = TorchCase.load("lstm_proj_bidir_3layer");
+        Map<String, Tensor> weights = c.safetensors("weights.safetensors");
+        var spec = new TorchInterop.Spec("lstm", c.integer("input_size"), c.integer("hidden_size"), c.integer("num_layers"), true, false,
+                c.integer("proj_size"));
+        ClassicLayer layer = TorchInterop.load(spec, weights, c.name());
+        java.nio.file.Path out = dir.resolve("exported.safetensors");
+        TorchInterop.export(layer, out);
+        Map<String, Tensor> back = dev.recur.io.safetensors.Safetensors.read(out);
+        assertEquals(new java.util.TreeSet<>(weights.keySet()), new java.util.TreeSet<>(back.keySet()));
+        for (var e : weights.entrySet()) close("exported " + e.getKey(), e.getValue(), back.get(e.getKey()), 0, 0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void unbatchedInputRunsAsABatchOfOne() {
+        TorchCase c = TorchCase.load("lstm_batch1_long");
+        var spec = new TorchInterop.Spec("lstm", c.integer("input_size"), c.integer("hidden_size"), 1, false, false, 0);
+        var model = new TorchInterop.Model(TorchInterop.load(spec, c.safetensors("weights.safetensors"), c.name()), false);
+        Tensor x = c.npy("x.npy"), h0 = c.npy("h0.npy"), c0 = c.npy("c0.npy");
+        TorchInterop.Outputs batched = model.run(x, h0, c0);
+        TorchInterop.Outputs single = model.run(x.select(1, 0).contiguous(), h0.select(1, 0).contiguous(), c0.select(1, 0).contiguous());
+        close("unbatched y", batched.y().select(1, 0).contiguous(), single.y(), 0, 0);
+        close("unbatched hn", batched.hn().select(1, 0).contiguous(), single.hn(), 0, 0);
+        close("unbatched cn", batched.cn().select(1, 0).contiguous(), single.cn(), 0, 0);
+        close("y", c.npy("y.npy"), batched.y(), c.tol("rtol"), c.tol("atol"));
+    }
+
     static void close(String what, Tensor expected, Tensor actual, double rtol, double atol) {
         assertTrue(actual != null, what + ": no value");
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Shapes.toString(actual.shape()));
