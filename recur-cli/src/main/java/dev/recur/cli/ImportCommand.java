@@ -25,25 +25,25 @@ public final class ImportCommand implements Runnable {
     @Option(names = "--arch", required = true, description = "lstm, gru, rnn_tanh or rnn_relu.")
     String arch;
 
-    @Option(names = "--input-size", required = true)
+    @Option(names = "--input-size", required = true, description = "Input features I of the first layer (required).")
     int inputSize;
 
-    @Option(names = "--hidden-size", required = true)
+    @Option(names = "--hidden-size", required = true, description = "Hidden size H (required).")
     int hiddenSize;
 
-    @Option(names = "--layers", defaultValue = "1")
+    @Option(names = "--layers", defaultValue = "1", description = "Stacked layers, as num_layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--bidirectional")
+    @Option(names = "--bidirectional", description = "The module was bidirectional (default: false).")
     boolean bidirectional;
 
-    @Option(names = "--batch-first")
+    @Option(names = "--batch-first", description = "The module took (B, T, I) input; `recur run` will too (default: false).")
     boolean batchFirst;
 
-    @Option(names = "--proj-size", defaultValue = "0")
+    @Option(names = "--proj-size", defaultValue = "0", description = "LSTM projection size, 0 for none (default: ${DEFAULT-VALUE}).")
     int projSize;
 
-    @Option(names = "--out", required = true, paramLabel = "MODEL")
+    @Option(names = "--out", required = true, paramLabel = "MODEL", description = "The Recur model file to write (required).")
     Path out;
 
     @Override

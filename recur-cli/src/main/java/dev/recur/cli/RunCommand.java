@@ -23,19 +23,19 @@ public final class RunCommand implements Runnable {
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "(T, B, I), (B, T, I) if batch-first, or (T, I).")
     Path input;
 
-    @Option(names = "--h0", paramLabel = "H0.npy")
+    @Option(names = "--h0", paramLabel = "H0.npy", description = "Initial hidden states, (layers·directions, B, H), or P with a projection, as PyTorch (default: zeros).")
     Path h0;
 
-    @Option(names = "--c0", paramLabel = "C0.npy")
+    @Option(names = "--c0", paramLabel = "C0.npy", description = "Initial LSTM cell states, (layers·directions, B, H) (default: zeros).")
     Path c0;
 
-    @Option(names = "--output", required = true, paramLabel = "Y.npy")
+    @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "Where to write the top layer's outputs (required).")
     Path output;
 
-    @Option(names = "--hn", paramLabel = "HN.npy")
+    @Option(names = "--hn", paramLabel = "HN.npy", description = "Where to write the final hidden states (default: not written).")
     Path hn;
 
-    @Option(names = "--cn", paramLabel = "CN.npy")
+    @Option(names = "--cn", paramLabel = "CN.npy", description = "Where to write the final LSTM cell states (default: not written).")
     Path cn;
 
     @Override
