@@ -15,42 +15,9 @@ import java.util.List;
  * with the drive {@code u = W x + b} laid out {@code [u_z | u_r | u_c]} per batch row (3U wide).
  * Parameters: {@code a_z}, {@code a_r}, {@code a_c}, each (U).
  */
-public final class ParaGruCell implements ParaCell {
-    private final int units;
-
+public final class ParaGruCell extends AbstractParaCell {
     public ParaGruCell(int units) {
-        if (units <= 0) throw new IllegalArgumentException("units must be positive, got " + units);
-        this.units = units;
-    }
-
-    @Override
-    public int components() {
-        return 1;
-    }
-
-    @Override
-    public int units() {
-        return units;
-    }
-
-    @Override
-    public int driveWidth() {
-        return 3 * units;
-    }
-
-    @Override
-    public int outputComponent() {
-        return 0;
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of("h");
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("a_z", "a_r", "a_c");
+        super(units, List.of("h"), 0, 3, List.of("a_z", "a_r", "a_c"));
     }
 
     @Override

@@ -17,42 +17,9 @@ import java.util.List;
  * Components: 0 = c, 1 = h (the output). The drive is {@code [u_f | u_g | u_o]} per batch row (3U).
  * Parameters: {@code a_f}, {@code p_f}, {@code a_g}, {@code a_o}, {@code p_o}, each (U).
  */
-public final class ParaLstmCell implements ParaCell {
-    private final int units;
-
+public final class ParaLstmCell extends AbstractParaCell {
     public ParaLstmCell(int units) {
-        if (units <= 0) throw new IllegalArgumentException("units must be positive, got " + units);
-        this.units = units;
-    }
-
-    @Override
-    public int components() {
-        return 2;
-    }
-
-    @Override
-    public int units() {
-        return units;
-    }
-
-    @Override
-    public int driveWidth() {
-        return 3 * units;
-    }
-
-    @Override
-    public int outputComponent() {
-        return 1;
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of("c", "h");
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("a_f", "p_f", "a_g", "a_o", "p_o");
+        super(units, List.of("c", "h"), 1, 3, List.of("a_f", "p_f", "a_g", "a_o", "p_o"));
     }
 
     @Override

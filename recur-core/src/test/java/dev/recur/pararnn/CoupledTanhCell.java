@@ -6,45 +6,14 @@ import dev.recur.tensor.Tensor;
 import java.util.List;
 
 /**
- * A user-defined cell, written only against the public {@link ParaCell} interface: three coupled
+ * A user-defined cell, written only against the public API ({@link ParaCell} on the
+ * {@link AbstractParaCell} base, as a user would): three coupled
  * components per unit, {@code h'_i = tanh(u_i + sum_j A[unit][i][j] h_j)}, a 3 x 3 block Jacobian
  * {@code (1 - h'_i^2) A_ij}. Parameter {@code a} is (U, 3, 3).
  */
-public final class CoupledTanhCell implements ParaCell {
-    private final int units;
-
+public final class CoupledTanhCell extends AbstractParaCell {
     public CoupledTanhCell(int units) {
-        this.units = units;
-    }
-
-    @Override
-    public int components() {
-        return 3;
-    }
-
-    @Override
-    public int units() {
-        return units;
-    }
-
-    @Override
-    public int driveWidth() {
-        return 3 * units;
-    }
-
-    @Override
-    public int outputComponent() {
-        return 0;
-    }
-
-    @Override
-    public List<String> componentNames() {
-        return List.of("x", "y", "z");
-    }
-
-    @Override
-    public List<String> parameterNames() {
-        return List.of("a");
+        super(units, List.of("x", "y", "z"), 0, 3, List.of("a"));
     }
 
     @Override
