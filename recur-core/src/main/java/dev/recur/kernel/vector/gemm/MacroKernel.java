@@ -5,16 +5,39 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
 
 /**
  * One block: {@code C[0:mc, 0:nc] (+)= A[0:mc, 0:kc] · B[0:kc, 0:nc]}, walked panel by panel
- * (each kc × NR panel of B is reused by every row tile while it is hot) and, within a panel, in
- * row tiles of MR rows followed by tiles of 4, 2 and 1 rows for the remainder. Full panels are
- * taken in pairs so that one- and two-row tiles use the double-width kernels. The partial last
- * panel is computed into a scratch tile and copied into C, since a kernel always writes NR columns.
+ * (each kc × NR panel of B is reused by every MR-row tile while it is in L1). The rows left over
+ * (fewer than MR) come last, in tiles of 4, 2 and 1 rows, with full panels taken in pairs so that
+ * one- and two-row tiles use the double-width kernels. The partial last panel is computed into a
+ * scratch tile and copied into C, since a kernel always writes NR columns.
  */
 final class MacroKernel {
     private MacroKernel() {}
 
     static void run(int mc, int nc, int kc, ABlock a, Panels b, float[] c, int ci, int ldc,
                     int mode, float beta, float[] tile) {
+        int body = mc - mc % MR;
+        if (body > 0) {
+            // Whole MR-row tiles: one panel at a time, so that its kc x NR run stays in L1 while
+            // every row tile of the block meets it (two panels at once overflow a 32 KiB L1).
+            int full = nc / NR;
+            for (int t = 0; t < full; t++) {
+                column(body, kc, a, b.data(), b.panelStart(t), b.rowStride(), c, ci + t * NR, ldc, mode, beta);
+            }
+            int edgeCols = nc - full * NR;
+            if (edgeCols > 0) edge(body, kc, a, b.edge(), b.edgeBase(), c, ci + full * NR, ldc, edgeCols, mode, beta, tile);
+        }
+        if (body < mc) {
+            ABlock rest = body == 0 ? a : new ABlock(a.data(), a.rowStart(body), a.rowStride(), a.colStride(), a.tileStep());
+            tail(mc - body, nc, kc, rest, b, c, ci + body * ldc, ldc, mode, beta, tile);
+        }
+    }
+
+    /**
+     * Rows that do not fill an MR-row tile (at most MR - 1 of them, or a whole block shorter than
+     * MR): full panels in pairs, so that one- and two-row tiles use the double-width kernels.
+     */
+    private static void tail(int mc, int nc, int kc, ABlock a, Panels b, float[] c, int ci, int ldc,
+                             int mode, float beta, float[] tile) {
         int full = nc / NR;
         int t = 0;
         for (; t + 1 < full; t += 2) {

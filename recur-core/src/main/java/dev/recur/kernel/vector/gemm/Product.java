@@ -13,15 +13,23 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  * <p>Operand sources, cheapest first: A is read in place when it is row-major and alpha is 1
  * (the kernels take its row stride), otherwise packed with alpha folded in. B is the caller's
  * pre-packed panels when given; read in place when it is row-major and the product has few rows
- * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; otherwise
- * packed block by block.
+ * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; packed one
+ * panel at a time into L1 when the rows fit one row block ({@link #streamed}); otherwise packed
+ * block by block (a kc × NC block reused by every row block).
  */
 record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, PackedPanels packed,
                float beta, float[] c, int cOff, int ldc) {
 
-    /** Up to this many rows, an unpacked row-major B is read in place. */
-    static final int DIRECT_B_MAX_ROWS = 64;
+    /**
+     * Up to this many rows, an unpacked row-major B is read in place. With more, the row tiles
+     * reuse each panel, and read in place a panel is kc rows a row stride apart: when that stride
+     * is a multiple of 4 KiB (n = 1024, 2048...) all of them fall into the same few L1 sets, so every
+     * row tile fetched it again from L3. Measured on Zen 3 (32 KiB L1, AVX2): in place wins at 8 rows,
+     * one packed panel at a time ({@link #streamed}) from 16 rows on (32×256×1024: about 1.4x).
+     * Zen 5's 48 KiB L1 with 16-lane panels was measured the other way, in place up to 64 rows.
+     */
+    static final int DIRECT_B_MAX_ROWS = MicroKernels.L >= 16 ? 64 : 8;
 
     /** Up to this many rows, an unpacked row-major B is streamed by {@link RowSweep}. */
     static final int SWEEP_MAX_ROWS = 2;
@@ -47,6 +55,10 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
         }
         int kc = Blocking.kc(k);
         int firstMode = beta == 0f ? MicroKernels.ZERO : beta == 1f ? MicroKernels.LOAD : MicroKernels.SCALE;
+        if (packed == null && !directB() && i1 - i0 <= MC) {
+            streamed(i0, i1, j0, j1, kc, firstMode, ws);
+            return;
+        }
         int ncMax = packed != null || directB() ? j1 - j0 : NC;
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
@@ -60,6 +72,28 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             : Packing.packA(transA, a, aOff, lda, ic, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
                     MacroKernel.run(mc, nc, kcb, ab, bp, c, cOff + ic * ldc + jc, ldc, mode, beta, ws.tile);
                 }
+            }
+        }
+    }
+
+    /**
+     * Rows that fit one row block: B is packed one panel at a time into a buffer that stays in L1
+     * and every row tile meets the panel there, so B goes through memory once instead of being
+     * written out as a whole block and read back.
+     */
+    private void streamed(int i0, int i1, int j0, int j1, int kc, int firstMode, Workspace ws) {
+        int mc = i1 - i0;
+        float[] buf = ws.b(kc * NR);
+        for (int pc = 0; pc < k; pc += kc) {
+            int kcb = Math.min(kc, k - pc);
+            int mode = pc == 0 ? firstMode : MicroKernels.LOAD;
+            ABlock ab = directA() ? Packing.directA(a, aOff, lda, i0, pc)
+                    : Packing.packA(transA, a, aOff, lda, i0, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
+            Panels bp = new Panels(buf, 0, NR, kcb * NR, buf, 0);
+            for (int jc = j0; jc < j1; jc += NR) {
+                int w = Math.min(NR, j1 - jc);
+                Packing.packB(transB, b, bOff, ldb, pc, kcb, jc, w, buf, 0);
+                MacroKernel.run(mc, w, kcb, ab, bp, c, cOff + i0 * ldc + jc, ldc, mode, beta, ws.tile);
             }
         }
     }
