@@ -60,6 +60,25 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Runs {@code task.run(i, i + 1)} for every chunk {@code i} in {@code [0, count)}, where
+     * {@code count} may exceed {@link #threads()}: the caller and the workers claim chunks one at a
+     * time until none is left, so a thread that the OS has not scheduled (a busy machine) or that
+     * started late takes fewer chunks instead of holding up the call. A chunk's work must not
+     * depend on who runs it or on the others (then the bits do not either). As with
+     * {@link #forRange}, a nested or concurrent call runs every chunk on the calling thread.
+     */
+    public static void forEachChunk(int count, RangeTask task) {
+        Pool p = pool;
+        if (count <= 1 || p.threads == 1) {
+            for (int i = 0; i < count; i++) task.run(i, i + 1);
+            return;
+        }
+        if (!p.tryRun(count, count, task)) {
+            for (int i = 0; i < count; i++) task.run(i, i + 1);
+        }
+    }
+
     /** How many chunks {@link #forRange} uses for {@code n} items. */
     public static int chunks(int n, int minChunk) {
         return pool.chunks(n, minChunk);
@@ -156,7 +175,7 @@ public final class Parallel {
             try {
                 Job j = new Job(task, n, parts);
                 job = j;
-                for (int w = 0; w < parts - 1; w++) workers[w].wake();
+                for (int w = 0; w < Math.min(parts - 1, workers.length); w++) workers[w].wake();
                 Throwable own = null;
                 try {
                     j.runChunk(0);

@@ -77,6 +77,25 @@ class ParallelTest {
     }
 
     @Test
+    void forEachChunkRunsEveryChunkOnceWhateverTheThreadCount() {
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (int count : new int[] {0, 1, 2, 3, 8, 37}) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, count));
+                for (int rep = 0; rep < 50; rep++) {
+                    Parallel.forEachChunk(count, (s, e) -> {
+                        assertEquals(s + 1, e);
+                        hits.incrementAndGet(s);
+                        // a nested call runs its chunks on this thread
+                        Parallel.forEachChunk(2, (s2, e2) -> assertEquals(s2 + 1, e2));
+                    });
+                }
+                for (int i = 0; i < count; i++) assertEquals(50, hits.get(i), "threads=" + threads + " count=" + count);
+            }
+        }
+    }
+
+    @Test
     void aFailingChunkRethrowsOnTheCallerAndThePoolGoesOn() {
         Parallel.setThreads(2);
         IllegalStateException boom = new IllegalStateException("boom");

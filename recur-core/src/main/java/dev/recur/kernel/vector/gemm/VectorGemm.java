@@ -8,8 +8,8 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
 
 /**
  * SGEMM on the Vector API: register tiles ({@link MicroKernels}) inside cache blocks
- * ({@link Product}, {@link MacroKernel}), with C split over threads by whole panels of columns
- * (or whole row tiles when C is narrow). The accumulation order is the one {@link Gemm} fixes, so
+ * ({@link Product}, {@link MacroKernel}), with C split into chunks of whole panels of columns
+ * (or whole row tiles when C is narrow) that the threads claim one at a time. The accumulation order is the one {@link Gemm} fixes, so
  * the result has the bits of {@link dev.recur.kernel.scalar.ScalarGemm} for any thread count.
  */
 public final class VectorGemm implements Gemm {
@@ -61,25 +61,36 @@ public final class VectorGemm implements Gemm {
         run(new Product(transA, false, m, n, k, alpha, a, aOff, lda, null, 0, 0, pb, beta, c, cOff, ldc));
     }
 
-    /** Splits C over the pool: by column panels unless C is too narrow to give each thread several. */
+    /**
+     * Chunks per thread of a product large enough to split. More chunks than threads, claimed one
+     * at a time ({@link Parallel#forEachChunk}), so that a thread the OS has not scheduled, or a
+     * worker that wakes late, takes fewer chunks instead of holding up the whole call: on a shared
+     * 2-core machine a fixed half each made two threads slower than one.
+     */
+    static final int CHUNKS_PER_THREAD = 4;
+
+    /**
+     * Splits C over the pool: by column panels unless C is too narrow to give each thread several,
+     * then by row tiles. Each chunk is a contiguous range of whole panels (or row tiles) computed
+     * exactly as it would be alone, so the bits do not depend on the chunks or who runs them.
+     */
     private static void run(Product p) {
         long fmas = (long) p.m() * p.n() * p.k();
-        int parts = (int) Math.min(Parallel.threads(), Math.max(1, fmas / MIN_FMAS_PER_PART));
+        int threads = Parallel.threads();
+        int chunks = (int) Math.min((long) threads * CHUNKS_PER_THREAD, Math.max(1, fmas / MIN_FMAS_PER_PART));
         int panels = Blocking.panels(p.n()), tiles = (p.m() + MR - 1) / MR;
-        boolean byCols = panels >= 4 * parts || panels >= tiles;
-        parts = Math.min(parts, byCols ? panels : tiles);
-        if (parts <= 1) {
+        boolean byCols = panels >= 4 * threads || panels >= tiles;
+        int units = byCols ? panels : tiles;
+        chunks = Math.min(chunks, units);
+        if (threads == 1 || chunks <= 1) {
             p.compute(0, p.m(), 0, p.n(), Workspace.get());
             return;
         }
-        int units = byCols ? panels : tiles, unitsParts = parts;
-        Parallel.forRange(parts, 1, (s, e) -> {
-            Workspace ws = Workspace.get();
-            for (int t = s; t < e; t++) {
-                int u0 = Parallel.bound(units, unitsParts, t), u1 = Parallel.bound(units, unitsParts, t + 1);
-                if (byCols) p.compute(0, p.m(), u0 * NR, Math.min(p.n(), u1 * NR), ws);
-                else p.compute(u0 * MR, Math.min(p.m(), u1 * MR), 0, p.n(), ws);
-            }
+        int parts = chunks;
+        Parallel.forEachChunk(parts, (t, end) -> {
+            int u0 = Parallel.bound(units, parts, t), u1 = Parallel.bound(units, parts, t + 1);
+            if (byCols) p.compute(0, p.m(), u0 * NR, Math.min(p.n(), u1 * NR), Workspace.get());
+            else p.compute(u0 * MR, Math.min(p.m(), u1 * MR), 0, p.n(), Workspace.get());
         });
     }
 
