@@ -4,6 +4,9 @@
 # flips every round), so that a neighbour's load drifts over both alike. Prints a Markdown table
 # of medians over rounds; the raw JSON lines are kept in the output directory.
 #
+# Two-thread wall-clock figures mean something only on a quiet machine: the load average is
+# recorded before, per round and shape, and after (context.txt), so that a table can be labelled.
+#
 # --clock cpu measures one thread per CPU-second of the calling thread instead (GemmCpuTimeRunner
 # against numpy_sgemm.py --clock cpu): on a machine shared with other work, wall time includes the
 # time the OS gave to others and thread CPU time does not.
@@ -74,7 +77,7 @@ openblas() {
 for ((r = 1; r <= rounds; r++)); do
   IFS=',' read -ra list <<< "$shapes"
   for s in "${list[@]}"; do
-    echo "round $r/$rounds: $s" >&2
+    echo "round $r/$rounds: $s (load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$out/context.txt" >&2
     if (( r % 2 == 1 )); then recur "$s"; openblas "$s"; else openblas "$s"; recur "$s"; fi
   done
 done

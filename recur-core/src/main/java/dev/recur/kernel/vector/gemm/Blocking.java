@@ -19,6 +19,8 @@ final class Blocking {
     static final int KC = 256;
     static final int MC = 24 * MR;
     static final int NC = 64 * NR;
+    /** Panels packed at a time for a product of one row block ({@code Product.streamed}): 96 columns. */
+    static final int STREAM_PANELS = Math.max(1, 96 / NR);
 
     private Blocking() {}
 

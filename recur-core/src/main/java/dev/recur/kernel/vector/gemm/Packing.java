@@ -48,21 +48,33 @@ final class Packing {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
                       float[] dst, int off) {
+        if (!transB) {
+            packRows(b, bOff, ldb, p0, kc, j0, cols, dst, off);
+            return;
+        }
         for (int t = 0; t * NR < cols; t++) {
             int w = Math.min(NR, cols - t * NR), panel = off + t * kc * NR, col0 = j0 + t * NR;
-            if (transB) {
-                packTransposedPanel(b, bOff + col0 * ldb + p0, ldb, kc, w, dst, panel);
-            } else if (w == NR) {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (p0 + p) * ldb + col0, d = panel + p * NR;
-                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(dst, d + v);
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (p0 + p) * ldb + col0, d = panel + p * NR;
-                    System.arraycopy(b, src, dst, d, w);
-                    Arrays.fill(dst, d + w, d + NR, 0f);
-                }
+            packTransposedPanel(b, bOff + col0 * ldb + p0, ldb, kc, w, dst, panel);
+        }
+    }
+
+    /**
+     * A row-major B, row by row: each row of the block is read front to back across all its panels
+     * (the pattern the hardware prefetchers follow, where panel by panel would touch a new page
+     * for every 96 bytes when the row stride is large).
+     */
+    private static void packRows(float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst, int off) {
+        int full = cols / NR, w = cols - full * NR;
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + (p0 + p) * ldb + j0, d = off + p * NR;
+            for (int t = 0; t < full; t++) {
+                int s = src + t * NR, q = d + t * kc * NR;
+                for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, s + v).intoArray(dst, q + v);
+            }
+            if (w > 0) {
+                int q = d + full * kc * NR;
+                System.arraycopy(b, src + full * NR, dst, q, w);
+                Arrays.fill(dst, q + w, q + NR, 0f);
             }
         }
     }

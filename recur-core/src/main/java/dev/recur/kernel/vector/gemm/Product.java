@@ -77,22 +77,23 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
     }
 
     /**
-     * Rows that fit one row block: B is packed one panel at a time into a buffer that stays in L1
-     * and every row tile meets the panel there, so B goes through memory once instead of being
-     * written out as a whole block and read back.
+     * Rows that fit one row block: B is packed a few panels at a time ({@link Blocking#STREAM_PANELS},
+     * about 100 KiB at kc = 256: in L2, and each panel pulled into L1 by its first row tile) and
+     * every row tile meets those panels there. B goes through memory once, instead of being written
+     * out as a whole kc × NC block (beyond L2) and read back.
      */
     private void streamed(int i0, int i1, int j0, int j1, int kc, int firstMode, Workspace ws) {
-        int mc = i1 - i0;
-        float[] buf = ws.b(kc * NR);
+        int mc = i1 - i0, step = Blocking.STREAM_PANELS * NR;
+        float[] buf = ws.b(kc * step);
         for (int pc = 0; pc < k; pc += kc) {
             int kcb = Math.min(kc, k - pc);
             int mode = pc == 0 ? firstMode : MicroKernels.LOAD;
             ABlock ab = directA() ? Packing.directA(a, aOff, lda, i0, pc)
                     : Packing.packA(transA, a, aOff, lda, i0, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
-            Panels bp = new Panels(buf, 0, NR, kcb * NR, buf, 0);
-            for (int jc = j0; jc < j1; jc += NR) {
-                int w = Math.min(NR, j1 - jc);
+            for (int jc = j0; jc < j1; jc += step) {
+                int w = Math.min(step, j1 - jc);
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, jc, w, buf, 0);
+                Panels bp = new Panels(buf, 0, NR, kcb * NR, buf, (w / NR) * kcb * NR);
                 MacroKernel.run(mc, w, kcb, ab, bp, c, cOff + i0 * ldc + jc, ldc, mode, beta, ws.tile);
             }
         }
