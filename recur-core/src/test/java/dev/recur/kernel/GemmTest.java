@@ -179,6 +179,23 @@ class GemmTest {
     }
 
     @Test
+    void productsOfOneRowBlockPackBAFewPanelsAtATime() {
+        // 9..97 rows: past the in-place B of 8 rows (8 lanes), up to and past one row block (96 rows
+        // at 8 lanes); widths around the 96 columns packed at a time and a partial last panel;
+        // one and two k runs.
+        Rng rng = new Rng(17);
+        int[] rows = {9, 16, 33, 95, 96, 97};
+        int[] cols = {95, 96, 97, 200, 1030};
+        for (int r = 0; r < rows.length; r++) {
+            for (int q = 0; q < cols.length; q++) {
+                int t = (r + q) % 4, k = (r + q) % 2 == 0 ? 257 : 31;
+                checkCase(Case.random(rng, (t & 1) != 0, (t & 2) != 0, rows[r], cols[q], k,
+                        ALPHAS[q % ALPHAS.length], BETAS[(r + q) % BETAS.length], q % 2 == 0));
+            }
+        }
+    }
+
+    @Test
     void recurrentStepShapes() {
         Rng rng = new Rng(5);
         for (int batch : new int[] {1, 2, 3, 5, 32, 64}) {
@@ -222,6 +239,8 @@ class GemmTest {
                     Case.random(rng, true, true, 301, 40, 200, -0.75f, 1.75f, true), // narrow: split by row tiles
                     Case.random(rng, false, true, 130, 250, 270, 1f, 1f, true),
                     Case.random(rng, false, false, 1, 2048, 256, 1f, 1f, false),
+                    Case.random(rng, false, false, 32, 1000, 256, 1f, 0f, false),  // 8 chunks, one row block
+                    Case.random(rng, true, false, 200, 333, 300, 2.5f, -0.5f, true), // 8 chunks, several row blocks
             };
             for (Case cs : cases) {
                 Parallel.setThreads(1);
