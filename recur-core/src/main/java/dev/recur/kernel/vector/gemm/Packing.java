@@ -11,6 +11,9 @@ import static dev.recur.kernel.vector.gemm.MicroKernels.S;
 
 /** Copies operand blocks into the layouts the kernels stream through ({@link ABlock}, {@link Panels}). */
 final class Packing {
+    /** Panels of a row-major B packed together, row by row ({@link #packRows}). */
+    static final int STRIP_PANELS = 4;
+
     private Packing() {}
 
     /**
@@ -59,21 +62,28 @@ final class Packing {
     }
 
     /**
-     * A row-major B, row by row: each row of the block is read front to back across all its panels
-     * (the pattern the hardware prefetchers follow, where panel by panel would touch a new page
-     * for every 96 bytes when the row stride is large).
+     * A row-major B, in strips of {@link #STRIP_PANELS} panels, each strip row by row: a row of the
+     * strip is read front to back (a few hundred contiguous bytes, where panel by panel would read
+     * 96 bytes per row and page when the row stride is large), while only a few destination panels
+     * are written at once (panels kc × NR apart, a multiple of 4 KiB at kc = 256, share L1 sets:
+     * writing all of a block's panels row by row would evict their lines before they are full).
      */
     private static void packRows(float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst, int off) {
         int full = cols / NR, w = cols - full * NR;
-        for (int p = 0; p < kc; p++) {
-            int src = bOff + (p0 + p) * ldb + j0, d = off + p * NR;
-            for (int t = 0; t < full; t++) {
-                int s = src + t * NR, q = d + t * kc * NR;
-                for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, s + v).intoArray(dst, q + v);
+        for (int t0 = 0; t0 < full; t0 += STRIP_PANELS) {
+            int t1 = Math.min(full, t0 + STRIP_PANELS);
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + j0, d = off + p * NR;
+                for (int t = t0; t < t1; t++) {
+                    int s = src + t * NR, q = d + t * kc * NR;
+                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, s + v).intoArray(dst, q + v);
+                }
             }
-            if (w > 0) {
-                int q = d + full * kc * NR;
-                System.arraycopy(b, src + full * NR, dst, q, w);
+        }
+        if (w > 0) {
+            for (int p = 0; p < kc; p++) {
+                int q = off + full * kc * NR + p * NR;
+                System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + full * NR, dst, q, w);
                 Arrays.fill(dst, q + w, q + NR, 0f);
             }
         }
