@@ -241,6 +241,7 @@ class GemmTest {
                     Case.random(rng, false, false, 1, 2048, 256, 1f, 1f, false),
                     Case.random(rng, false, false, 32, 1000, 256, 1f, 0f, false),  // 8 chunks, one row block
                     Case.random(rng, true, false, 200, 333, 300, 2.5f, -0.5f, true), // 8 chunks, several row blocks
+                    Case.random(rng, false, true, 45, 777, 130, 1f, 1.75f, true),    // chunks of a transposed B, odd sizes
             };
             for (Case cs : cases) {
                 Parallel.setThreads(1);
