@@ -14,10 +14,13 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  */
 public final class VectorGemm implements Gemm {
     /**
-     * Multiply-adds below which a product stays on the calling thread: about a microsecond of work,
-     * the cost of handing a part to a waiting worker.
+     * Multiply-adds per chunk at least (below twice this a product stays on the calling thread):
+     * 10 to 20 µs of work. A batch-1 product (1×256×1024, 2^18) split in two took 20 µs at the median
+     * on Zen 3 against 15-17 µs on the caller alone, with one call in ten waiting 80 µs for the
+     * worker (2026-12-07, load 3-4), and the quiet morning's figures said the same (23.1 against
+     * 25.0 GFLOP/s): a handoff costs several microseconds here, not the one assumed before.
      */
-    static final long MIN_FMAS_PER_PART = 1L << 17;
+    static final long MIN_FMAS_PER_PART = 1L << 18;
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
