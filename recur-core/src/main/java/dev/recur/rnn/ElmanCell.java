@@ -15,6 +15,10 @@ final class ElmanCell extends Cell {
         this.relu = relu;
     }
 
+    boolean relu() {
+        return relu;
+    }
+
     @Override
     String[] stateNames() {
         return new String[] {"h"};

@@ -26,6 +26,7 @@ final class FrozenLayer {
     private final Gemm.PackedMatrix[] wih;
     private final float[][] bias, bhhSeparate, whh, wr, peep;
     private final Gemm.PackedMatrix[][] packs;
+    private final FusedStep[] fused; // per layer: the small-batch step, or null where it does not apply
 
     FrozenLayer(ClassicLayer layer, Cell cell, int layers, Parameter[] wihP, Parameter[] whhP, Parameter[] bihP, Parameter[] bhhP,
                 Parameter[] whrP, Parameter[] peepP) {
@@ -42,6 +43,8 @@ final class FrozenLayer {
         wr = new float[layers][];
         peep = new float[layers][];
         packs = new Gemm.PackedMatrix[layers][];
+        fused = new FusedStep[layers];
+        boolean vector = Backends.active().activations().getClass().getName().contains(".vector.");
         for (int l = 0; l < layers; l++) {
             Tensor wi = wihP[l].value().contiguous();
             inWidth[l] = wi.dim(1);
@@ -63,7 +66,14 @@ final class FrozenLayer {
             packs[l] = new Gemm.PackedMatrix[64];
             cell.rec.pack(cell.gateRanges(), whh[l], 0, packs[l]);
             if (wr[l] != null) packs[l][63] = gemm.packB(true, H, cell.outWidth, wr[l], 0, H);
+            fused[l] = FusedStep.of(cell, vector, inWidth[l], wi.contiguous().toArray(), whh[l],
+                    bihP[l] == null ? null : bihP[l].value().contiguous().toArray(), bh, peep[l]);
         }
+    }
+
+    /** Whether layer l steps through a {@link FusedStep} at small batches. */
+    boolean fused(int l) {
+        return fused[l] != null;
     }
 
     /** One step of every layer: x (B, inputSize), state as the layer's (null for zeros). */
@@ -87,6 +97,12 @@ final class FrozenLayer {
         int inOff = xc.offset();
         var gemm = Backends.active().gemm();
         for (int l = 0; l < layers; l++) {
+            if (fused[l] != null && B <= FusedStep.MAX_BATCH) {
+                fusedStep(l, B, in, inOff, prev, next);
+                in = next[0].data();
+                inOff = l * B * widths[0];
+                continue;
+            }
             Run r = new Run(cell, 1, B, whh[l], 0, bhhSeparate[l], wr[l], peep[l], packs[l]);
             gemm.sgemm(false, B, 1f, in, inOff, inWidth[l], wih[l], 0f, r.g, 0, GH);
             for (int b = 0; b < B; b++) RecurrentOp.add(bias[l], 0, r.g, b * GH, GH);
@@ -107,5 +123,19 @@ final class FrozenLayer {
         Tensor y = Tensor.zeros(B, widths[0]);
         System.arraycopy(next[0].data(), (layers - 1) * B * widths[0], y.data(), 0, B * widths[0]);
         return new StepOutput(Var.constant(y), LayerState.fromTensors(m));
+    }
+
+    /** Layer l's step through its {@link FusedStep}: from prev's slice l (zeros when null) into next's. */
+    private void fusedStep(int l, int B, float[] in, int inOff, Tensor[] prev, Tensor[] next) {
+        FusedStep f = fused[l];
+        int H = cell.hidden, n = B * H;
+        float[] zeros = prev[0] == null ? new float[n] : null;
+        float[] h = prev[0] == null ? zeros : prev[0].data();
+        int ho = prev[0] == null ? 0 : prev[0].offset() + l * n;
+        boolean lstm = next.length > 1;
+        float[] c = !lstm ? null : prev[1] == null ? (zeros != null ? zeros : new float[n]) : prev[1].data();
+        int co = !lstm || prev[1] == null ? 0 : prev[1].offset() + l * n;
+        f.step(B, in, inOff, inWidth[l], h, ho, c, co, next[0].data(), l * n, lstm ? next[1].data() : null, l * n,
+                new float[f.scratch(B)]);
     }
 }

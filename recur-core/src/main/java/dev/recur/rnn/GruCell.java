@@ -21,6 +21,11 @@ final class GruCell extends Cell {
         this.resetAfter = resetAfter;
     }
 
+    /** Whether this is PyTorch's form (the reset scales the recurrent product). */
+    boolean resetAfter() {
+        return resetAfter;
+    }
+
     @Override
     String[] stateNames() {
         return new String[] {"h"};
