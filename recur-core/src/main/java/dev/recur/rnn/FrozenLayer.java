@@ -4,6 +4,7 @@ import dev.recur.autodiff.Var;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Gemm;
 import dev.recur.layer.LayerState;
+import dev.recur.layer.SequenceOutput;
 import dev.recur.layer.StepOutput;
 import dev.recur.nn.Parameter;
 import dev.recur.tensor.ShapeException;
@@ -28,8 +29,9 @@ final class FrozenLayer {
     private final Gemm.PackedMatrix[][] packs;
     private final FusedStep[] fused; // per layer: the small-batch step, or null where it does not apply
 
+    /** {@code smallBatch}: also pack the {@link FusedStep} of each layer that has one (for streams). */
     FrozenLayer(ClassicLayer layer, Cell cell, int layers, Parameter[] wihP, Parameter[] whhP, Parameter[] bihP, Parameter[] bhhP,
-                Parameter[] whrP, Parameter[] peepP) {
+                Parameter[] whrP, Parameter[] peepP, boolean smallBatch) {
         this.cell = cell;
         this.layers = layers;
         this.inputSize = layer.inputSize();
@@ -44,7 +46,7 @@ final class FrozenLayer {
         peep = new float[layers][];
         packs = new Gemm.PackedMatrix[layers][];
         fused = new FusedStep[layers];
-        boolean vector = Backends.active().activations().getClass().getName().contains(".vector.");
+        boolean vector = smallBatch && Backends.active().activations().getClass().getName().contains(".vector.");
         for (int l = 0; l < layers; l++) {
             Tensor wi = wihP[l].value().contiguous();
             inWidth[l] = wi.dim(1);
@@ -66,8 +68,10 @@ final class FrozenLayer {
             packs[l] = new Gemm.PackedMatrix[64];
             cell.rec.pack(cell.gateRanges(), whh[l], 0, packs[l]);
             if (wr[l] != null) packs[l][63] = gemm.packB(true, H, cell.outWidth, wr[l], 0, H);
-            fused[l] = FusedStep.of(cell, vector, inWidth[l], wi.contiguous().toArray(), whh[l],
-                    bihP[l] == null ? null : bihP[l].value().contiguous().toArray(), bh, peep[l]);
+            if (vector) {
+                fused[l] = FusedStep.of(cell, true, inWidth[l], wi.contiguous().toArray(), whh[l],
+                        bihP[l] == null ? null : bihP[l].value().contiguous().toArray(), bh, peep[l]);
+            }
         }
     }
 
@@ -123,6 +127,51 @@ final class FrozenLayer {
         Tensor y = Tensor.zeros(B, widths[0]);
         System.arraycopy(next[0].data(), (layers - 1) * B * widths[0], y.data(), 0, B * widths[0]);
         return new StepOutput(Var.constant(y), LayerState.fromTensors(m));
+    }
+
+    /**
+     * Every layer over a whole sequence x (T, B, inputSize) from {@code state} (null for zeros),
+     * without autodiff: the output (T, B, out) and the final states as the layer returns them. The
+     * step loop keeps one step's gates and two state slots (an inference pass needs nothing of
+     * the steps behind it), so its working set stays in cache: per step the input projection of
+     * x_t (one small GEMM), the cell's step, and copies of the new state.
+     */
+    SequenceOutput sequence(Tensor x, LayerState state) {
+        int T = x.dim(0), B = x.dim(1), GH = cell.gates * cell.hidden;
+        String[] names = cell.stateNames();
+        int[] widths = cell.stateWidths();
+        Tensor[] prev = new Tensor[names.length], finals = new Tensor[names.length];
+        for (int k = 0; k < names.length; k++) {
+            if (state != null) prev[k] = state.get(names[k]).value().contiguous();
+            finals[k] = Tensor.zeros(layers, B, widths[k]);
+        }
+        Tensor xc = x.contiguous(), y = null;
+        float[] in = xc.data();
+        int inOff = xc.offset();
+        var gemm = Backends.active().gemm();
+        for (int l = 0; l < layers; l++) {
+            int I = inWidth[l], P = widths[0];
+            y = Tensor.zeros(T, B, P);
+            float[] yd = y.data();
+            Run r = new Run(cell, 1, B, whh[l], 0, bhhSeparate[l], wr[l], peep[l], packs[l]);
+            for (int k = 0; k < names.length; k++) {
+                int n = B * widths[k];
+                if (prev[k] != null) System.arraycopy(prev[k].data(), prev[k].offset() + l * n, r.st[k], 0, n);
+            }
+            for (int t = 0; t < T; t++) {
+                for (int b = 0; b < B; b++) System.arraycopy(bias[l], 0, r.g, b * GH, GH);
+                gemm.sgemm(false, B, 1f, in, inOff + t * B * I, I, wih[l], 1f, r.g, 0, GH);
+                cell.forward(r, 0);
+                for (int k = 0; k < names.length; k++) System.arraycopy(r.st[k], B * widths[k], r.st[k], 0, B * widths[k]);
+                System.arraycopy(r.st[0], 0, yd, t * B * P, B * P);
+            }
+            for (int k = 0; k < names.length; k++) System.arraycopy(r.st[k], 0, finals[k].data(), l * B * widths[k], B * widths[k]);
+            in = yd;
+            inOff = 0;
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int k = 0; k < names.length; k++) m.put(names[k], finals[k]);
+        return new SequenceOutput(Var.constant(y), LayerState.fromTensors(m));
     }
 
     /** Layer l's step through its {@link FusedStep}: from prev's slice l (zeros when null) into next's. */
