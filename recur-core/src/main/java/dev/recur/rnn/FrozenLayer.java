@@ -92,7 +92,10 @@ final class FrozenLayer {
         for (int k = 0; k < names.length; k++) {
             if (state != null) {
                 prev[k] = state.get(names[k]).value().contiguous();
-                Shapes.check("state " + names[k], prev[k].shape(), layers, B, widths[k]);
+                int[] sh = prev[k].shape(); // checked by hand first: the message's string is built only on a mismatch
+                if (sh.length != 3 || sh[0] != layers || sh[1] != B || sh[2] != widths[k]) {
+                    Shapes.check("state " + names[k], sh, layers, B, widths[k]);
+                }
             }
             next[k] = Tensor.zeros(layers, B, widths[k]);
         }
@@ -122,11 +125,11 @@ final class FrozenLayer {
             in = next[0].data();
             inOff = l * B * widths[0];
         }
-        Map<String, Tensor> m = new LinkedHashMap<>();
-        for (int k = 0; k < names.length; k++) m.put(names[k], next[k]);
-        Tensor y = Tensor.zeros(B, widths[0]);
+        Map<String, Var> m = new LinkedHashMap<>();
+        for (int k = 0; k < names.length; k++) m.put(names[k], Var.constant(next[k]));
+        Tensor y = Tensor.zeros(B, widths[0]); // a copy: the caller may change the output, not the state
         System.arraycopy(next[0].data(), (layers - 1) * B * widths[0], y.data(), 0, B * widths[0]);
-        return new StepOutput(Var.constant(y), LayerState.fromTensors(m));
+        return new StepOutput(Var.constant(y), new LayerState(m));
     }
 
     /**

@@ -284,8 +284,9 @@ public final class RecurWorker {
         long[] ns = new long[steps];
         double total;
         Stream.State state = stream.zeroState(batch);
-        long warm = System.nanoTime() + (long) (warmup * 1e9);
-        for (int i = 0; i < Math.max(200, steps / 4) || System.nanoTime() < warm; i++) state = stream.step(x, state).state(); // warm-up
+        // at least a second and 2000 steps: C2 must have compiled the step's vector kernels, or they run boxed
+        long warm = System.nanoTime() + (long) (Math.max(1.0, warmup) * 1e9);
+        for (int i = 0; i < Math.max(2000, steps / 4) || System.nanoTime() < warm; i++) state = stream.step(x, state).state(); // warm-up
         state = stream.zeroState(batch);
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
