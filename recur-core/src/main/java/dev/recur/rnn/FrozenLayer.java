@@ -27,6 +27,7 @@ final class FrozenLayer {
     private final Gemm.PackedMatrix[] wih;
     private final float[][] bias, bhhSeparate, whh, wr, peep;
     private final Gemm.PackedMatrix[][] packs;
+    private final Gemm.PackedMatrix[] cat; // per layer: [W_ih | W_hh] packed as one (I + P, G·H) operand, or null
     private final FusedStep[] fused; // per layer: the small-batch step, or null where it does not apply
 
     /** {@code smallBatch}: also pack the {@link FusedStep} of each layer that has one (for streams). */
@@ -46,6 +47,7 @@ final class FrozenLayer {
         peep = new float[layers][];
         packs = new Gemm.PackedMatrix[layers][];
         fused = new FusedStep[layers];
+        cat = new Gemm.PackedMatrix[layers];
         boolean vector = smallBatch && Backends.active().activations().getClass().getName().contains(".vector.");
         for (int l = 0; l < layers; l++) {
             Tensor wi = wihP[l].value().contiguous();
@@ -66,7 +68,19 @@ final class FrozenLayer {
             wr[l] = whrP[l] == null ? null : whrP[l].value().contiguous().toArray();
             peep[l] = peepP[l] == null ? null : peepP[l].value().contiguous().toArray();
             packs[l] = new Gemm.PackedMatrix[64];
-            cell.rec.pack(cell.gateRanges(), whh[l], 0, packs[l]);
+            if (!smallBatch && cell.fusesInputProduct()) {
+                // the sequence loop's one product per step: [x_t | h] · [W_ih | W_hh]ᵀ
+                int I = inWidth[l], P = cell.outWidth, K = I + P;
+                float[] w = new float[GH * K];
+                float[] wd = wi.data();
+                for (int j = 0; j < GH; j++) {
+                    System.arraycopy(wd, wi.offset() + j * I, w, j * K, I);
+                    System.arraycopy(whh[l], j * P, w, j * K + I, P);
+                }
+                cat[l] = gemm.packB(true, K, GH, w, 0, K);
+            } else {
+                cell.rec.pack(cell.gateRanges(), whh[l], 0, packs[l]);
+            }
             if (wr[l] != null) packs[l][63] = gemm.packB(true, H, cell.outWidth, wr[l], 0, H);
             if (vector) {
                 fused[l] = FusedStep.of(cell, true, inWidth[l], wi.contiguous().toArray(), whh[l],
@@ -137,7 +151,8 @@ final class FrozenLayer {
      * without autodiff: the output (T, B, out) and the final states as the layer returns them. The
      * step loop keeps one step's gates and two state slots (an inference pass needs nothing of
      * the steps behind it), so its working set stays in cache: per step the input projection of
-     * x_t (one small GEMM), the cell's step, and copies of the new state.
+     * x_t (one small GEMM; for cells with one recurrent product, one GEMM over {@code [x_t | h]}
+     * for both), the cell's step, and copies of the new state.
      */
     SequenceOutput sequence(Tensor x, LayerState state) {
         int T = x.dim(0), B = x.dim(1), GH = cell.gates * cell.hidden;
@@ -161,9 +176,20 @@ final class FrozenLayer {
                 int n = B * widths[k];
                 if (prev[k] != null) System.arraycopy(prev[k].data(), prev[k].offset() + l * n, r.st[k], 0, n);
             }
+            int K = I + P;
+            float[] z = cat[l] == null ? null : new float[B * K];
+            r.productDone = z != null;
             for (int t = 0; t < T; t++) {
                 for (int b = 0; b < B; b++) System.arraycopy(bias[l], 0, r.g, b * GH, GH);
-                gemm.sgemm(false, B, 1f, in, inOff + t * B * I, I, wih[l], 1f, r.g, 0, GH);
+                if (z != null) {
+                    for (int b = 0; b < B; b++) {
+                        System.arraycopy(in, inOff + (t * B + b) * I, z, b * K, I);
+                        System.arraycopy(r.st[0], b * P, z, b * K + I, P);
+                    }
+                    gemm.sgemm(false, B, 1f, z, 0, K, cat[l], 1f, r.g, 0, GH);
+                } else {
+                    gemm.sgemm(false, B, 1f, in, inOff + t * B * I, I, wih[l], 1f, r.g, 0, GH);
+                }
                 cell.forward(r, 0);
                 for (int k = 0; k < names.length; k++) System.arraycopy(r.st[k], B * widths[k], r.st[k], 0, B * widths[k]);
                 System.arraycopy(r.st[0], 0, yd, t * B * P, B * P);

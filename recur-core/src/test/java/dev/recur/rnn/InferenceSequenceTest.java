@@ -43,7 +43,7 @@ class InferenceSequenceTest {
         for (SequenceLayer l : List.of(layer("lstm", 5, 16), layer("lstm", 3, 8, "peepholes", "true"), layer("lstm", 3, 12, "proj_size", "5"),
                 layer("lstm", 4, 8, "heads", "2"), layer("gru", 5, 16), layer("gru", 5, 6, "reset", "before"), layer("rnn_tanh", 3, 7),
                 layer("rnn_relu", 3, 9), layer("indrnn", 3, 8), layer("indrnn", 3, 8, "nonlinearity", "tanh"), layer("mgu", 4, 6),
-                layer("slstm", 4, 8, "heads", "2"), layer("gru", 3, 8, "bias", "false"))) {
+                layer("slstm", 4, 8, "heads", "2"), layer("slstm", 5, 8), layer("gru", 3, 8, "bias", "false"), layer("lstm", 3, 8, "bias", "false"))) {
             agrees(l, 6, 1);
             agrees(l, 5, 7);
         }
