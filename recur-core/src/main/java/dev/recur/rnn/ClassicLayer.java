@@ -145,7 +145,7 @@ public final class ClassicLayer extends SequenceLayer {
         }
         if (dirs == 1 && lengths == null && T(x) > 1 && !needsGradient(x, initial)) {
             // nothing will run backward: step through the packed weights keeping only the current step
-            return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep, false).sequence(x.value(), initial);
+            return freezeForSequence().sequence(x.value(), initial);
         }
         List<List<Var>> finals = new ArrayList<>();
         for (String ignored : names) finals.add(new ArrayList<>());
@@ -202,6 +202,11 @@ public final class ClassicLayer extends SequenceLayer {
             throw new ConfigException(type.registryName() + ": a bidirectional layer cannot run step by step (its reverse direction needs the whole sequence)");
         }
         return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep, true);
+    }
+
+    /** The weights packed for {@link FrozenLayer#sequence} (one inference pass over a sequence). */
+    FrozenLayer freezeForSequence() {
+        return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep, false);
     }
 
     @Override

@@ -33,7 +33,7 @@ final class FusedStep {
     /** The largest batch that takes this path; beyond it the GEMM's blocking wins. */
     static final int MAX_BATCH = 4;
     /** Weights below this many bytes run on the calling thread (the hand-off costs more than the sweep). */
-    static final int PARALLEL_BYTES = 384 * 1024;
+    static final int PARALLEL_BYTES = 256 * 1024;
 
     private static final VectorSpecies<Float> S = VectorMath.SPECIES;
     private static final int L = S.length(), W4 = 4 * L, W6 = 6 * L;
