@@ -143,8 +143,9 @@ public final class ClassicLayer extends SequenceLayer {
                 Shapes.check(type.registryName() + ": initial state " + names[k], initial.get(names[k]).shape(), layers * dirs, B, widths[k]);
             }
         }
-        if (dirs == 1 && lengths == null && T(x) > 1 && !needsGradient(x, initial)) {
+        if (dirs == 1 && lengths == null && x.dim(0) > 1 && x.dim(0) * x.dim(1) >= 16 && !needsGradient(x, initial)) {
             // nothing will run backward: step through the packed weights keeping only the current step
+            // (packing costs about a few rows of products, so not for a handful of rows)
             return freezeForSequence().sequence(x.value(), initial);
         }
         List<List<Var>> finals = new ArrayList<>();
@@ -168,10 +169,6 @@ public final class ClassicLayer extends SequenceLayer {
         Map<String, Var> state = new LinkedHashMap<>();
         for (int k = 0; k < names.length; k++) state.put(names[k], Shape.stack(0, finals.get(k).toArray(Var[]::new)));
         return new SequenceOutput(in, new LayerState(state));
-    }
-
-    private static int T(Var x) {
-        return x.dim(0);
     }
 
     /** Whether a backward pass could reach anything from this forward: grad mode on and some input or parameter requiring it. */
