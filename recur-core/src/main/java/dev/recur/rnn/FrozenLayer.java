@@ -69,13 +69,15 @@ final class FrozenLayer {
             peep[l] = peepP[l] == null ? null : peepP[l].value().contiguous().toArray();
             packs[l] = new Gemm.PackedMatrix[64];
             if (!smallBatch && cell.fusesInputProduct()) {
-                // the sequence loop's one product per step: [x_t | h] · [W_ih | W_hh]ᵀ
-                int I = inWidth[l], P = cell.outWidth, K = I + P;
+                // the sequence loop's one product per step: [x_t | h | 1] · [W_ih | W_hh | b]ᵀ (the
+                // biases as one more input column, so that the gates need no bias pass before it)
+                int I = inWidth[l], P = cell.outWidth, K = I + P + 1;
                 float[] w = new float[GH * K];
                 float[] wd = wi.data();
                 for (int j = 0; j < GH; j++) {
                     System.arraycopy(wd, wi.offset() + j * I, w, j * K, I);
                     System.arraycopy(whh[l], j * P, w, j * K + I, P);
+                    w[j * K + I + P] = bi[j];
                 }
                 cat[l] = gemm.packB(true, K, GH, w, 0, K);
             } else {
@@ -151,8 +153,8 @@ final class FrozenLayer {
      * without autodiff: the output (T, B, out) and the final states as the layer returns them. The
      * step loop keeps one step's gates and two state slots (an inference pass needs nothing of
      * the steps behind it), so its working set stays in cache: per step the input projection of
-     * x_t (one small GEMM; for cells with one recurrent product, one GEMM over {@code [x_t | h]}
-     * for both), the cell's step, and copies of the new state.
+     * x_t (one small GEMM; for cells with one recurrent product, one GEMM over {@code [x_t | h | 1]}
+     * for both and the biases), the cell's step, and copies of the new state.
      */
     SequenceOutput sequence(Tensor x, LayerState state) {
         int T = x.dim(0), B = x.dim(1), GH = cell.gates * cell.hidden;
@@ -176,18 +178,19 @@ final class FrozenLayer {
                 int n = B * widths[k];
                 if (prev[k] != null) System.arraycopy(prev[k].data(), prev[k].offset() + l * n, r.st[k], 0, n);
             }
-            int K = I + P;
+            int K = I + P + 1;
             float[] z = cat[l] == null ? null : new float[B * K];
+            for (int b = 0; z != null && b < B; b++) z[b * K + K - 1] = 1f;
             r.productDone = z != null;
             for (int t = 0; t < T; t++) {
-                for (int b = 0; b < B; b++) System.arraycopy(bias[l], 0, r.g, b * GH, GH);
                 if (z != null) {
                     for (int b = 0; b < B; b++) {
                         System.arraycopy(in, inOff + (t * B + b) * I, z, b * K, I);
                         System.arraycopy(r.st[0], b * P, z, b * K + I, P);
                     }
-                    gemm.sgemm(false, B, 1f, z, 0, K, cat[l], 1f, r.g, 0, GH);
+                    gemm.sgemm(false, B, 1f, z, 0, K, cat[l], 0f, r.g, 0, GH);
                 } else {
+                    for (int b = 0; b < B; b++) System.arraycopy(bias[l], 0, r.g, b * GH, GH);
                     gemm.sgemm(false, B, 1f, in, inOff + t * B * I, I, wih[l], 1f, r.g, 0, GH);
                 }
                 cell.forward(r, 0);
