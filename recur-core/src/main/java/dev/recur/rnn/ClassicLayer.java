@@ -143,7 +143,8 @@ public final class ClassicLayer extends SequenceLayer {
                 Shapes.check(type.registryName() + ": initial state " + names[k], initial.get(names[k]).shape(), layers * dirs, B, widths[k]);
             }
         }
-        if (dirs == 1 && lengths == null && x.dim(0) > 1 && x.dim(0) * x.dim(1) >= 16 && !needsGradient(x, initial)) {
+        boolean dropsOut = dropout != null && dropout.isTraining(); // dropout applies under no-grad too (as in PyTorch)
+        if (dirs == 1 && lengths == null && !dropsOut && x.dim(0) > 1 && x.dim(0) * x.dim(1) >= 16 && !needsGradient(x, initial)) {
             // nothing will run backward: step through the packed weights keeping only the current step
             // (packing costs about a few rows of products, so not for a handful of rows)
             return freezeForSequence().sequence(x.value(), initial);

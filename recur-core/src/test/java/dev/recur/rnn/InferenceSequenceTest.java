@@ -58,6 +58,23 @@ class InferenceSequenceTest {
     }
 
     @Test
+    void dropoutBetweenLayersStillAppliesInTrainingModeWithoutGradients() {
+        SequenceLayer l = layer("lstm", 3, 8, "layers", "2", "dropout", "0.5");
+        Tensor x = randn(new Rng(5), 1f, 6, 4, 3);
+        float[] train;
+        try (var off = GradMode.off()) {
+            train = l.forward(Var.constant(x)).output().value().toArray();
+            l.train(false);
+            float[] eval = l.forward(Var.constant(x)).output().value().toArray();
+            boolean differs = false;
+            for (int i = 0; i < eval.length; i++) differs |= eval[i] != train[i];
+            org.junit.jupiter.api.Assertions.assertTrue(differs, "dropout should change the training-mode output");
+        } finally {
+            l.train(true);
+        }
+    }
+
+    @Test
     void withoutAnInitialState() {
         SequenceLayer l = layer("lstm", 3, 8, "layers", "2");
         Tensor x = randn(new Rng(2), 1f, 6, 3, 3);
