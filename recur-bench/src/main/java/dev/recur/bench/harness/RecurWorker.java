@@ -138,6 +138,7 @@ public final class RecurWorker {
                 opt.zeroGrad();
                 Reduce.mean(layer.forward(Var.constant(x)).output()).backward();
                 try (GradMode.Scope off = GradMode.off()) {
+                    layer.forward(Var.constant(x)); // the inference path (a classic layer's packed step loop)
                     layer.step(Var.constant(x.select(0, 0)), layer.zeroState(4));
                 }
             }
