@@ -53,6 +53,15 @@ abstract class Cell {
         return new int[][] {{0, gates}};
     }
 
+    /**
+     * Whether the recurrent product is one dense product over all gates from state 0, skipped when
+     * {@link Run#productDone}: then an inference loop may compute it together with the input
+     * projection as one GEMM over {@code [x_t | h]}.
+     */
+    boolean fusesInputProduct() {
+        return false;
+    }
+
     /** Advances step t: reads g's step-t block (pre-activations without the recurrence) and state slot t, writes slot t+1. */
     abstract void forward(Run r, int t);
 

@@ -143,6 +143,12 @@ public final class ClassicLayer extends SequenceLayer {
                 Shapes.check(type.registryName() + ": initial state " + names[k], initial.get(names[k]).shape(), layers * dirs, B, widths[k]);
             }
         }
+        boolean dropsOut = dropout != null && dropout.isTraining(); // dropout applies under no-grad too (as in PyTorch)
+        if (dirs == 1 && lengths == null && !dropsOut && x.dim(0) > 1 && x.dim(0) * x.dim(1) >= 16 && !needsGradient(x, initial)) {
+            // nothing will run backward: step through the packed weights keeping only the current step
+            // (packing costs about a few rows of products, so not for a handful of rows)
+            return freezeForSequence().sequence(x.value(), initial);
+        }
         List<List<Var>> finals = new ArrayList<>();
         for (String ignored : names) finals.add(new ArrayList<>());
         Var in = x;
@@ -166,6 +172,15 @@ public final class ClassicLayer extends SequenceLayer {
         return new SequenceOutput(in, new LayerState(state));
     }
 
+    /** Whether a backward pass could reach anything from this forward: grad mode on and some input or parameter requiring it. */
+    private boolean needsGradient(Var x, LayerState initial) {
+        if (!dev.recur.autodiff.GradMode.isEnabled()) return false;
+        if (x.requiresGrad()) return true;
+        if (initial != null) for (Var v : initial.tensors().values()) if (v.requiresGrad()) return true;
+        for (Parameter p : namedParameters().values()) if (p.requiresGrad()) return true;
+        return false;
+    }
+
     @Override
     public StepOutput step(Var x, LayerState state) {
         if (dirs == 2) {
@@ -184,7 +199,12 @@ public final class ClassicLayer extends SequenceLayer {
         if (dirs == 2) {
             throw new ConfigException(type.registryName() + ": a bidirectional layer cannot run step by step (its reverse direction needs the whole sequence)");
         }
-        return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep);
+        return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep, true);
+    }
+
+    /** The weights packed for {@link FrozenLayer#sequence} (one inference pass over a sequence). */
+    FrozenLayer freezeForSequence() {
+        return new FrozenLayer(this, cell, layers, wih, whh, bih, bhh, whr, peep, false);
     }
 
     @Override

@@ -15,6 +15,15 @@ final class ElmanCell extends Cell {
         this.relu = relu;
     }
 
+    boolean relu() {
+        return relu;
+    }
+
+    @Override
+    boolean fusesInputProduct() {
+        return rec.kind == Recurrence.Kind.DENSE;
+    }
+
     @Override
     String[] stateNames() {
         return new String[] {"h"};
@@ -23,7 +32,7 @@ final class ElmanCell extends Cell {
     @Override
     void forward(Run r, int t) {
         int B = r.B, H = hidden, n = B * H, gOff = t * n;
-        rec.forward(B, 0, 1, r.st[0], t * n, H, r.w, r.wOff, r.g, gOff, H, r.packs);
+        if (!r.productDone) rec.forward(B, 0, 1, r.st[0], t * n, H, r.w, r.wOff, r.g, gOff, H, r.packs);
         if (relu) act().relu(r.g, gOff, r.g, gOff, n);
         else Act.tanh(r.g, gOff, r.g, gOff, n);
         System.arraycopy(r.g, gOff, r.st[0], (t + 1) * n, n);

@@ -21,6 +21,11 @@ final class GruCell extends Cell {
         this.resetAfter = resetAfter;
     }
 
+    /** Whether this is PyTorch's form (the reset scales the recurrent product). */
+    boolean resetAfter() {
+        return resetAfter;
+    }
+
     @Override
     String[] stateNames() {
         return new String[] {"h"};
@@ -96,7 +101,10 @@ final class GruCell extends Cell {
         backwardRecurrent(r, t);
     }
 
-    /** The adjoint of the state update and the candidate, for batch rows [b0, b1). */
+    /**
+     * The adjoint of the state update and the candidate, for batch rows [b0, b1): one branch-free
+     * loop per form (a form test inside the loop kept C2 from vectorising it).
+     */
     private void adjointRows(Run r, int t, int b0, int b1) {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, hs = r.st[0], ex = r.ex, dh = r.d[0], dhp = r.dPrev[0], dx = r.dxg, dR = r.dR;
@@ -105,14 +113,15 @@ final class GruCell extends Cell {
             int row = gOff + b * GH, h = hp + b * H, e = e0 + b * H, k = b * H;
             for (int j = 0; j < H; j++) {
                 float z = g[row + H + j], n = g[row + 2 * H + j], d = dh[k + j];
-                float dan = d * (1f - z) * (1f - n * n);
-                dx[row + 2 * H + j] = dan;
+                dx[row + 2 * H + j] = d * (1f - z) * (1f - n * n);
                 dx[row + H + j] = d * (hs[h + j] - n) * z * (1f - z);
                 dhp[k + j] = d * z;
-                if (resetAfter) {
-                    float rr = g[row + j];
-                    dR[row + 2 * H + j] = dan * rr;
+            }
+            if (resetAfter) {
+                for (int j = 0; j < H; j++) {
+                    float rr = g[row + j], dan = dx[row + 2 * H + j];
                     float da = dan * ex[e + j] * rr * (1f - rr);
+                    dR[row + 2 * H + j] = dan * rr;
                     dx[row + j] = da;
                     dR[row + j] = da;
                     dR[row + H + j] = dx[row + H + j];

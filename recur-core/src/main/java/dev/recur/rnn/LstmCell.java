@@ -22,6 +22,11 @@ final class LstmCell extends Cell {
     }
 
     @Override
+    boolean fusesInputProduct() {
+        return rec.kind == Recurrence.Kind.DENSE;
+    }
+
+    @Override
     String[] stateNames() {
         return new String[] {"h", "c"};
     }
@@ -35,7 +40,7 @@ final class LstmCell extends Cell {
     void forward(Run r, int t) {
         int B = r.B, H = hidden, GH = r.GH, P = outWidth, X = exWidth();
         float[] ex = r.ex;
-        rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, r.g, t * B * GH, GH, r.packs);
+        if (!r.productDone) rec.forward(B, 0, 4, r.st[0], t * B * P, P, r.w, r.wOff, r.g, t * B * GH, GH, r.packs);
         Cell.rows(B, H, (b0, b1) -> gates(r, t, b0, b1));
         if (proj) {
             var gemm = Backends.active().gemm();

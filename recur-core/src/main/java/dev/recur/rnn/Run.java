@@ -22,6 +22,13 @@ final class Run {
     /** Packed recurrent weights by gate range, made on first use (see {@link Recurrence#forward}). */
     final dev.recur.kernel.Gemm.PackedMatrix[] packs;
 
+    /**
+     * Set by a caller that has already added the recurrent product of every gate to {@code g} (the
+     * inference loop's one GEMM over {@code [x_t | h]}); only cells whose recurrence is one product
+     * over all gates ({@link Cell#fusesInputProduct}) read it.
+     */
+    boolean productDone;
+
     // Backward buffers, created by {@link #prepareBackward}.
     float[][] d, dPrev;
     float[] dxg, dR, tmp, dHall, dPeep;

@@ -19,6 +19,11 @@ final class SlstmCell extends Cell {
     }
 
     @Override
+    boolean fusesInputProduct() {
+        return rec.kind == Recurrence.Kind.DENSE;
+    }
+
+    @Override
     String[] stateNames() {
         return new String[] {"h", "c", "n", "m"};
     }
@@ -33,7 +38,7 @@ final class SlstmCell extends Cell {
         int B = r.B, H = hidden, GH = r.GH;
         float[] g = r.g, ex = r.ex, hs = r.st[0], cs = r.st[1], ns = r.st[2], ms = r.st[3];
         int gOff = t * B * GH;
-        rec.forward(B, 0, 4, hs, t * B * H, H, r.w, r.wOff, g, gOff, GH, r.packs);
+        if (!r.productDone) rec.forward(B, 0, 4, hs, t * B * H, H, r.w, r.wOff, g, gOff, GH, r.packs);
         for (int b = 0; b < B; b++) {
             int row = gOff + b * GH, e = (t * B + b) * 2 * H, p = (t * B + b) * H, q = p + B * H;
             Act.sigmoid(g, row + H, ex, e, H);

@@ -56,6 +56,11 @@ public final class Stream {
         this.frozen = f;
     }
 
+    /** Layer i's packed inference form, or null when it is not a classic layer. */
+    FrozenLayer frozen(int i) {
+        return frozen.get(i);
+    }
+
     public State zeroState(int batch) {
         List<LayerState> s = new ArrayList<>();
         for (SequenceLayer l : layers) s.add(l.zeroState(batch));
