@@ -74,6 +74,10 @@ final class TaskOptions {
     @Option(names = "--copy-tokens", defaultValue = "8", description = "selective-copy: data tokens to copy (default: ${DEFAULT-VALUE}).")
     int copyTokens;
 
+    @Option(names = "--parity-labels", defaultValue = "prefix",
+            description = "parity: prefix (label every step with the parity so far; accuracy is still the last step's) or final (the last step only) (default: ${DEFAULT-VALUE}).")
+    String parityLabels;
+
     @Option(names = "--split", defaultValue = "0.5,0.25", description = "anomaly: training and validation fractions of the rows, in time order; the rest is test (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -100,7 +104,7 @@ final class TaskOptions {
             }
             case "mqar", "parity", "selective-copy", "adding" -> new SyntheticTask(task, seqLen != null ? seqLen : 64,
                     vocab != null ? vocab : task.equals("mqar") ? 128 : 16, kvPairs, copyTokens,
-                    trainExamples > 0 ? trainExamples : 10000, testExamples > 0 ? testExamples : 1000, seed);
+                    trainExamples > 0 ? trainExamples : 10000, testExamples > 0 ? testExamples : 1000, seed, parityLabels);
             default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm, classify, anomaly, "
                     + String.join(", ", SYNTHETIC) + ")");
         };

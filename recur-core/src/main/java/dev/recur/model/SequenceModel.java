@@ -83,6 +83,23 @@ public final class SequenceModel extends Module {
     }
 
     /**
+     * Token ids to the next-token head's outputs at the given flat positions only
+     * ({@code positions[i] = t * batch + b}), as (positions, K). Tasks that supervise a few
+     * positions of a long sequence (MQAR's queries, selective copying's recalls) gather those hidden
+     * states before the head: with a vocabulary of 8192 the full (T, B, V) logits would dominate a
+     * step's time and memory while all but a few of them are ignored by the loss.
+     */
+    public Var forwardTokensAt(int[] tokens, int steps, int batch, int[] positions) {
+        if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        if (!config.head().kind().equals("next_token")) {
+            throw new ShapeException("outputs at chosen positions need a next_token head, this model has " + config.head().kind());
+        }
+        Var h = body(embed.forward(tokens, new int[] {steps, batch}), null);
+        Var flat = Shape.reshape(h, steps * batch, h.dim(2));
+        return head.forward(dev.recur.ops.Embedding.embedding(flat, positions, new int[] {positions.length}));
+    }
+
+    /**
      * Token ids to next-token outputs, starting from and updating the blocks' {@code states} (one
      * per block, null for zero), so that a long text can be read in chunks.
      */
