@@ -21,7 +21,8 @@ import java.util.List;
  * A whole model: an input adapter (a linear map of real features, or a token embedding) to the
  * width, a stack of {@link Block}s around registry layers, a final norm, and a linear head.
  * Sequences are time-major, (T, B, ...). Heads that classify or regress a whole sequence read the
- * last step; the next-token head reads every step.
+ * last step; the next-token head reads every step. A tied head ({@link ModelConfig#tie()}) is the
+ * transpose of the embedding.
  */
 public final class SequenceModel extends Module {
     private final ModelConfig config;
@@ -51,7 +52,8 @@ public final class SequenceModel extends Module {
             size = b.outputSize();
         }
         finalNorm = config.norm() ? child("norm_f", new LayerNorm(size)) : null;
-        head = child("head", new Linear(size, config.head().outputs(), rng));
+        if (config.tie() && size != w) throw new dev.recur.ConfigException("tie=true needs the last block's width " + size + " to equal the embedding's " + w);
+        head = config.tie() ? null : child("head", new Linear(size, config.head().outputs(), rng));
     }
 
     /** Holds the blocks under the names 0, 1, ... so that weights are {@code blocks.<i>.mixer.<name>}. */
@@ -96,7 +98,7 @@ public final class SequenceModel extends Module {
         }
         Var h = body(embed.forward(tokens, new int[] {steps, batch}), null);
         Var flat = Shape.reshape(h, steps * batch, h.dim(2));
-        return head.forward(dev.recur.ops.Embedding.embedding(flat, positions, new int[] {positions.length}));
+        return head(dev.recur.ops.Embedding.embedding(flat, positions, new int[] {positions.length}));
     }
 
     /**
@@ -121,7 +123,12 @@ public final class SequenceModel extends Module {
 
     private Var outputs(Var h) {
         if (!config.head().kind().equals("next_token")) h = Shape.select(h, 0, h.dim(0) - 1);
-        return head.forward(h);
+        return head(h);
+    }
+
+    /** The head's outputs of final hidden states (..., W): its own linear map, or the embedding's transpose when tied. */
+    private Var head(Var h) {
+        return head != null ? head.forward(h) : dev.recur.ops.MatMul.linear(h, embed.weight(), null);
     }
 
     /** The streaming state of every block, for {@link #stepTokens}. */
@@ -140,6 +147,6 @@ public final class SequenceModel extends Module {
             states.set(i, o.state());
             h = o.output();
         }
-        return head.forward(finalNorm == null ? h : finalNorm.forward(h));
+        return head(finalNorm == null ? h : finalNorm.forward(h));
     }
 }

@@ -38,7 +38,10 @@ public final class SyntheticTask implements Task {
     /** The parity forms: a label at every step, or at the last step only. */
     public static final java.util.List<String> PARITY_LABELS = java.util.List.of("prefix", "final");
 
-    private final String kind, parityLabels;
+    /** What fills MQAR's positions that hold neither a pair nor a query: any token, or token 0. */
+    public static final java.util.List<String> MQAR_FILLS = java.util.List.of("random", "zero");
+
+    private final String kind, parityLabels, mqarFill;
     private final int seqLen, vocab, kvPairs, copyTokens, trainCount, testCount;
     private final long seed;
     private final Examples train, validation, test;
@@ -48,17 +51,22 @@ public final class SyntheticTask implements Task {
 
     /** A task with parity's default (prefix) labels. */
     public SyntheticTask(String kind, int seqLen, int vocab, int kvPairs, int copyTokens, int trainCount, int testCount, long seed) {
-        this(kind, seqLen, vocab, kvPairs, copyTokens, trainCount, testCount, seed, "prefix");
+        this(kind, seqLen, vocab, kvPairs, copyTokens, trainCount, testCount, seed, "prefix", "random");
     }
 
-    /** {@code parityLabels}: {@code prefix} or {@code final} (see the class comment); ignored by the other tasks. */
+    /**
+     * {@code parityLabels}: {@code prefix} or {@code final} (see the class comment); {@code mqarFill}:
+     * {@code random} or {@code zero} (see the generator, mqar); each is ignored by the other tasks.
+     */
     public SyntheticTask(String kind, int seqLen, int vocab, int kvPairs, int copyTokens, int trainCount, int testCount, long seed,
-                         String parityLabels) {
+                         String parityLabels, String mqarFill) {
         this.kind = kind;
         if (!PARITY_LABELS.contains(parityLabels)) {
             throw new ConfigException("--parity-labels must be prefix or final, got '" + parityLabels + "'");
         }
         this.parityLabels = parityLabels;
+        if (!MQAR_FILLS.contains(mqarFill)) throw new ConfigException("--mqar-fill must be random or zero, got '" + mqarFill + "'");
+        this.mqarFill = mqarFill;
         this.seqLen = seqLen;
         this.vocab = vocab;
         this.kvPairs = kvPairs;
@@ -96,7 +104,8 @@ public final class SyntheticTask implements Task {
                 (int) JsonValues.integer(m, "copy_tokens", source), (int) JsonValues.integer(m, "train_examples", source),
                 testCount != null && testCount > 0 ? testCount : (int) JsonValues.integer(m, "test_examples", source),
                 JsonValues.integer(m, "seed", source),
-                m.containsKey("parity_labels") ? JsonValues.string(m, "parity_labels", source) : "final");
+                m.containsKey("parity_labels") ? JsonValues.string(m, "parity_labels", source) : "final",
+                m.containsKey("fill") ? JsonValues.string(m, "fill", source) : "random");
     }
 
     private boolean tokens() {
@@ -167,7 +176,9 @@ public final class SyntheticTask implements Task {
      * [V/2, V); the pairs k v k v ... come first; each key is queried once, at position
      * {@code 2 kvPairs + 2 gap} where the gaps are drawn without replacement with probability
      * proportional to {@code a · gap^(a-1)}, a = 0.01 (gap counted from 1); the value is the label
-     * of the query position; every other position holds a random token.
+     * of the query position; every other position holds a random token of the whole vocabulary
+     * ({@code random_non_queries=True}, the default of its generator), or 0 with fill {@code zero}
+     * (its Figure 2 configurations).
      */
     private void mqar(Rng rng, int[] tokens, int[] labels, int off) {
         int context = kvPairs * 2, keyVocab = vocab / 2;
@@ -190,7 +201,8 @@ public final class SyntheticTask implements Task {
             set[q] = true;
             labels[off + q] = values[i];
         }
-        for (int i = 0; i < seqLen; i++) tokens[off + i] = set[i] ? seq[i] : rng.nextInt(vocab);
+        boolean random = mqarFill.equals("random");
+        for (int i = 0; i < seqLen; i++) tokens[off + i] = set[i] ? seq[i] : random ? rng.nextInt(vocab) : 0;
     }
 
     /** Mamba's selective copying: data tokens from [1, V-1) at random places among blanks (0), then markers (V-1) where they are to be recalled in order. */
@@ -447,6 +459,7 @@ public final class SyntheticTask implements Task {
         m.put("test_examples", (long) testCount);
         m.put("seed", seed);
         if (kind.equals("parity")) m.put("parity_labels", parityLabels);
+        if (kind.equals("mqar")) m.put("fill", mqarFill);
         return m;
     }
 }

@@ -19,7 +19,11 @@ class SupervisedPositionsTest {
     private static final int T = 6, B = 3, V = 11;
 
     private static SequenceModel model(String head) {
-        return new SequenceModel(ModelConfig.of(ModelSpec.parse("gla:2x8,heads=2"), ModelConfig.Input.tokens(V), new ModelConfig.Head(head, V)), new Rng(7));
+        return model(head, false);
+    }
+
+    private static SequenceModel model(String head, boolean tie) {
+        return new SequenceModel(ModelConfig.of(ModelSpec.parse("gla:2x8,heads=2,tie=" + tie), ModelConfig.Input.tokens(V), new ModelConfig.Head(head, V)), new Rng(7));
     }
 
     private static int[] tokens() {
@@ -31,7 +35,21 @@ class SupervisedPositionsTest {
 
     @Test
     void gatheredHeadEqualsTheFullHeadAtThosePositions() {
-        SequenceModel m = model("next_token");
+        check(model("next_token", false));
+    }
+
+    @Test
+    void tiedHeadIsTheEmbeddingsTransposeAndGathersAlike() {
+        SequenceModel tied = model("next_token", true), own = model("next_token", false);
+        assertEquals(false, tied.namedParameters().containsKey("head.weight"));
+        assertEquals(own.parameters().size() - 2, tied.parameters().size(), "no head weight and bias");
+        assertEquals(true, tied.config().toJson().get("tie"));
+        assertEquals(true, ModelConfig.fromJson(tied.config().toJson(), "m", null, null).tie());
+        check(tied);
+        assertThrows(dev.recur.ConfigException.class, () -> ModelConfig.of(ModelSpec.parse("gla:1x8,tie=true"), ModelConfig.Input.real(3), new ModelConfig.Head("regression", 3)));
+    }
+
+    private static void check(SequenceModel m) {
         int[] tok = tokens(), positions = {2, 5, 9, 13, 17}; // t * B + b, ascending as the tasks give them
         int[] labels = {1, 4, 0, 10, 7};
         Var at = m.forwardTokensAt(tok, T, B, positions);

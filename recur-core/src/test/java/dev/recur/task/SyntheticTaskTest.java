@@ -53,6 +53,21 @@ class SyntheticTaskTest {
     }
 
     @Test
+    void mqarZeroFillLeavesOnlyPairsAndQueries() {
+        SyntheticTask t = new SyntheticTask("mqar", 32, 64, 4, 0, 20, 5, 2, "prefix", "zero");
+        for (int e = 0; e < 20; e++) {
+            int[][] ex = t.trainExample(e);
+            for (int p = 8; p < 32; p++) {
+                if (ex[1][p] == SyntheticTask.IGNORE) assertEquals(0, ex[0][p], "position " + p);
+                else assertTrue(ex[0][p] >= 1 && ex[0][p] < 32, "a key at a query position");
+            }
+        }
+        assertEquals("zero", t.toJson().get("fill"));
+        assertEquals("zero", SyntheticTask.fromJson(t.toJson(), 48, null, "m").toJson().get("fill"));
+        assertThrows(ConfigException.class, () -> new SyntheticTask("mqar", 32, 64, 4, 0, 20, 5, 2, "prefix", "noise"));
+    }
+
+    @Test
     void deterministicBySeedAndSeqLenChangesTheTestSet() {
         SyntheticTask a = new SyntheticTask("selective-copy", 20, 10, 0, 4, 5, 5, 9), b = new SyntheticTask("selective-copy", 20, 10, 0, 4, 5, 5, 9);
         assertArrayEquals(a.trainExample(3)[0], b.trainExample(3)[0]);
@@ -84,7 +99,7 @@ class SyntheticTaskTest {
 
     @Test
     void finalParityLabelIsTheXorOfTheBits() {
-        SyntheticTask t = new SyntheticTask("parity", 9, 2, 0, 0, 20, 5, 1, "final");
+        SyntheticTask t = new SyntheticTask("parity", 9, 2, 0, 0, 20, 5, 1, "final", "random");
         for (int e = 0; e < 20; e++) {
             int[][] ex = t.trainExample(e);
             int p = 0;
@@ -96,7 +111,7 @@ class SyntheticTaskTest {
         Map<String, Object> old = new java.util.LinkedHashMap<>(new SyntheticTask("parity", 9, 2, 0, 0, 20, 5, 1).toJson());
         old.remove("parity_labels");
         assertEquals("softmax", SyntheticTask.fromJson(old, null, null, "m").head(null).kind());
-        assertThrows(ConfigException.class, () -> new SyntheticTask("parity", 9, 2, 0, 0, 20, 5, 1, "middle"));
+        assertThrows(ConfigException.class, () -> new SyntheticTask("parity", 9, 2, 0, 0, 20, 5, 1, "middle", "random"));
     }
 
     @Test
