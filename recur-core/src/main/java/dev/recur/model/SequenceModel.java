@@ -40,6 +40,10 @@ public final class SequenceModel extends Module {
             embed = null;
         } else {
             embed = child("embed", new Embedding(config.input().size(), w, rng));
+            // a tied head scores h · e_v with h the final norm's output (length ~ sqrt(W)): unit-variance
+            // embeddings would start with logits of size ~ sqrt(W) and a loss far above chance, so
+            // tied embeddings start at variance 1/W (logits ~ N(0, 1))
+            if (config.tie()) dev.recur.nn.Init.normal(embed.weight().value(), 0, 1 / Math.sqrt(w), rng);
             inputProj = null;
         }
         Module stack = child("blocks", new Stack());
