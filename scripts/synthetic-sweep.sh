@@ -70,7 +70,7 @@ PY
 
 # Parity: per-step prefix-parity labels at length 256, then the test at 256 and at 1024
 PARITY_MODELS=${PARITY_MODELS:-"deltaproduct-neg mamba gla deltanet"}
-PARITY_STEPS=${PARITY_STEPS:-300}
+PARITY_STEPS=${PARITY_STEPS:-300}  # PARITY_CAP: minutes per parity run (default 2.5)
 pspec() {
   case "$1" in
     deltaproduct-neg) echo "deltaproduct:2x64,heads=2,negative_eigen=true" ;;
@@ -82,7 +82,7 @@ if [ "$mode" = all ] || [ "$mode" = parity ]; then
   for m in $PARITY_MODELS; do
     f="$out/parity-$m-T256.json"
     train "$f" --task parity --seq-len 256 --model "$(pspec "$m")" --steps "$PARITY_STEPS" --batch 32 \
-      --eval-every 100 --test-examples 500 --time-limit 2.5
+      --eval-every 100 --test-examples 500 --time-limit "${PARITY_CAP:-2.5}"
     g="$out/parity-$m-T1024.json"
     if [ ! -s "$g" ]; then
       $NICE "$root/recur" eval --model "$work/parity-$m-T256/model.recur" --seq-len 1024 --quiet | tail -n 1 > "$g.tmp"
