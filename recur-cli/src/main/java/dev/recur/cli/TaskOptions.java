@@ -74,6 +74,14 @@ final class TaskOptions {
     @Option(names = "--copy-tokens", defaultValue = "8", description = "selective-copy: data tokens to copy (default: ${DEFAULT-VALUE}).")
     int copyTokens;
 
+    @Option(names = "--parity-labels", defaultValue = "prefix",
+            description = "parity: prefix (label every step with the parity so far; accuracy is still the last step's) or final (the last step only) (default: ${DEFAULT-VALUE}).")
+    String parityLabels;
+
+    @Option(names = "--mqar-fill", defaultValue = "random",
+            description = "mqar: the tokens between the queries, random (any token) or zero (token 0, Zoology's random_non_queries=False, as in its Figure 2) (default: ${DEFAULT-VALUE}).")
+    String mqarFill;
+
     @Option(names = "--split", defaultValue = "0.5,0.25", description = "anomaly: training and validation fractions of the rows, in time order; the rest is test (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -100,7 +108,7 @@ final class TaskOptions {
             }
             case "mqar", "parity", "selective-copy", "adding" -> new SyntheticTask(task, seqLen != null ? seqLen : 64,
                     vocab != null ? vocab : task.equals("mqar") ? 128 : 16, kvPairs, copyTokens,
-                    trainExamples > 0 ? trainExamples : 10000, testExamples > 0 ? testExamples : 1000, seed);
+                    trainExamples > 0 ? trainExamples : 10000, testExamples > 0 ? testExamples : 1000, seed, parityLabels, mqarFill);
             default -> throw new ConfigException("unknown task '" + task + "' (known: forecast, charlm, classify, anomaly, "
                     + String.join(", ", SYNTHETIC) + ")");
         };
@@ -135,6 +143,7 @@ final class TaskOptions {
     }
 
     String dataName() {
+        if (data == null && SYNTHETIC.contains(task)) return "generated data";
         return data == null ? Datasets.SUNSPOTS : data.toString();
     }
 

@@ -16,13 +16,16 @@ import java.util.Map;
  * {"input": {"kind": "real", "features": F} | {"kind": "tokens", "vocab": V},
  *  "width": W, "residual": true, "norm": true, "mlp": 0, "dropout": 0.0,
  *  "blocks": [{"name": "gru", "input_size": W, "hidden_size": W, "options": {...}}, ...],
- *  "head": {"kind": "regression" | "softmax" | "svm" | "next_token", "outputs": K}}
+ *  "head": {"kind": "regression" | "softmax" | "svm" | "next_token", "outputs": K},
+ *  "tie": false}
  * </pre>
+ * {@code tie} (written only when true) makes a token model's next-token head the transpose of its
+ * embedding, as Zoology's language models do: the head then needs no weights of its own.
  * A model JSON file written by hand may leave out {@code input} and {@code head} (the task
  * supplies them) and each block's {@code input_size} (it is the width).
  */
 public record ModelConfig(Input input, int width, List<LayerConfig> blocks, boolean residual, boolean norm, int mlp,
-                          double dropout, Head head) {
+                          double dropout, Head head, boolean tie) {
     /** What the model reads: real-valued features per step, or token ids below {@code size}. */
     public record Input(String kind, int size) {
         public Input {
@@ -49,8 +52,17 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         }
     }
 
+    /** A model with its own head weights (not tied to the embedding). */
+    public ModelConfig(Input input, int width, List<LayerConfig> blocks, boolean residual, boolean norm, int mlp, double dropout, Head head) {
+        this(input, width, blocks, residual, norm, mlp, dropout, head, false);
+    }
+
     public ModelConfig {
         blocks = List.copyOf(blocks);
+        if (tie && !(input.kind().equals("tokens") && head.outputs() == input.size())) {
+            throw new ConfigException("tie=true needs token input and a head over the same vocabulary (input " + input.kind() + " " + input.size()
+                    + ", head outputs " + head.outputs() + ")");
+        }
         if (blocks.isEmpty()) throw new ConfigException("a model needs at least one block");
         if (width < 1) throw new ConfigException("model width must be >= 1, got " + width);
     }
@@ -59,11 +71,11 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
     public static ModelConfig of(ModelSpec spec, Input input, Head head) {
         List<LayerConfig> blocks = new ArrayList<>();
         for (int i = 0; i < spec.depth(); i++) blocks.add(new LayerConfig(spec.layerOf(i), spec.width(), spec.width(), spec.options()));
-        return new ModelConfig(input, spec.width(), blocks, spec.residual(), spec.norm(), spec.mlp(), spec.dropout(), head);
+        return new ModelConfig(input, spec.width(), blocks, spec.residual(), spec.norm(), spec.mlp(), spec.dropout(), head, spec.tie());
     }
 
     public ModelConfig withInputAndHead(Input input, Head head) {
-        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head);
+        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head, tie);
     }
 
     public Map<String, Object> toJson() {
@@ -78,6 +90,7 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         for (LayerConfig b : blocks) bs.add(b.toJson());
         m.put("blocks", bs);
         m.put("head", Map.of("kind", head.kind(), "outputs", (long) head.outputs()));
+        if (tie) m.put("tie", true);
         return m;
     }
 
@@ -117,7 +130,8 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         int mlp = m.containsKey("mlp") ? (int) JsonValues.integer(m, "mlp", source) : 0;
         double dropout = m.containsKey("dropout") ? JsonValues.number(m, "dropout", source) : 0;
         if (mlp < 0 || !(dropout >= 0 && dropout < 1)) throw new FormatException(source, "mlp must be >= 0 and dropout in [0, 1)");
-        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head);
+        boolean tie = m.containsKey("tie") && JsonValues.bool(m, "tie", source);
+        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head, tie);
     }
 
     private static long positive(Map<String, Object> m, String key, String source) {

@@ -21,7 +21,8 @@ import java.util.List;
  * A whole model: an input adapter (a linear map of real features, or a token embedding) to the
  * width, a stack of {@link Block}s around registry layers, a final norm, and a linear head.
  * Sequences are time-major, (T, B, ...). Heads that classify or regress a whole sequence read the
- * last step; the next-token head reads every step.
+ * last step; the next-token head reads every step. A tied head ({@link ModelConfig#tie()}) is the
+ * transpose of the embedding.
  */
 public final class SequenceModel extends Module {
     private final ModelConfig config;
@@ -39,6 +40,10 @@ public final class SequenceModel extends Module {
             embed = null;
         } else {
             embed = child("embed", new Embedding(config.input().size(), w, rng));
+            // a tied head scores h · e_v with h the final norm's output (length ~ sqrt(W)): unit-variance
+            // embeddings would start with logits of size ~ sqrt(W) and a loss far above chance, so
+            // tied embeddings start at variance 1/W (logits ~ N(0, 1))
+            if (config.tie()) dev.recur.nn.Init.normal(embed.weight().value(), 0, 1 / Math.sqrt(w), rng);
             inputProj = null;
         }
         Module stack = child("blocks", new Stack());
@@ -51,7 +56,8 @@ public final class SequenceModel extends Module {
             size = b.outputSize();
         }
         finalNorm = config.norm() ? child("norm_f", new LayerNorm(size)) : null;
-        head = child("head", new Linear(size, config.head().outputs(), rng));
+        if (config.tie() && size != w) throw new dev.recur.ConfigException("tie=true needs the last block's width " + size + " to equal the embedding's " + w);
+        head = config.tie() ? null : child("head", new Linear(size, config.head().outputs(), rng));
     }
 
     /** Holds the blocks under the names 0, 1, ... so that weights are {@code blocks.<i>.mixer.<name>}. */
@@ -83,6 +89,23 @@ public final class SequenceModel extends Module {
     }
 
     /**
+     * Token ids to the next-token head's outputs at the given flat positions only
+     * ({@code positions[i] = t * batch + b}), as (positions, K). Tasks that supervise a few
+     * positions of a long sequence (MQAR's queries, selective copying's recalls) gather those hidden
+     * states before the head: with a vocabulary of 8192 the full (T, B, V) logits would dominate a
+     * step's time and memory while all but a few of them are ignored by the loss.
+     */
+    public Var forwardTokensAt(int[] tokens, int steps, int batch, int[] positions) {
+        if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        if (!config.head().kind().equals("next_token")) {
+            throw new ShapeException("outputs at chosen positions need a next_token head, this model has " + config.head().kind());
+        }
+        Var h = body(embed.forward(tokens, new int[] {steps, batch}), null);
+        Var flat = Shape.reshape(h, steps * batch, h.dim(2));
+        return head(dev.recur.ops.Embedding.embedding(flat, positions, new int[] {positions.length}));
+    }
+
+    /**
      * Token ids to next-token outputs, starting from and updating the blocks' {@code states} (one
      * per block, null for zero), so that a long text can be read in chunks.
      */
@@ -104,7 +127,12 @@ public final class SequenceModel extends Module {
 
     private Var outputs(Var h) {
         if (!config.head().kind().equals("next_token")) h = Shape.select(h, 0, h.dim(0) - 1);
-        return head.forward(h);
+        return head(h);
+    }
+
+    /** The head's outputs of final hidden states (..., W): its own linear map, or the embedding's transpose when tied. */
+    private Var head(Var h) {
+        return head != null ? head.forward(h) : dev.recur.ops.MatMul.linear(h, embed.weight(), null);
     }
 
     /** The streaming state of every block, for {@link #stepTokens}. */
@@ -123,6 +151,6 @@ public final class SequenceModel extends Module {
             states.set(i, o.state());
             h = o.output();
         }
-        return head.forward(finalNorm == null ? h : finalNorm.forward(h));
+        return head(finalNorm == null ? h : finalNorm.forward(h));
     }
 }

@@ -8,7 +8,6 @@ import dev.recur.loss.CrossEntropy;
 import dev.recur.loss.Mse;
 import dev.recur.model.ModelConfig;
 import dev.recur.model.SequenceModel;
-import dev.recur.ops.Shape;
 import dev.recur.random.Rng;
 import dev.recur.tensor.Tensor;
 
@@ -21,21 +20,53 @@ import java.util.Map;
  * (Hochreiter's adding problem). The training, validation and test examples come from three
  * generators seeded from the data seed, so an evaluation at another {@code --seq-len} draws fresh
  * test examples of that length from the same seed.
+ *
+ * <p>Parity has two forms. {@code prefix} (the default) labels every step with the parity of the
+ * bits so far, as the state-tracking papers (DeltaProduct, "Unlocking state-tracking in linear
+ * RNNs through negative eigenvalues") train it: a single label at the end gives one bit of
+ * signal per sequence and even a GRU stays at chance. Its {@code accuracy} is still that of the
+ * final step (the whole sequence's parity), {@code step_accuracy} that of all steps. {@code final}
+ * supervises the last step only (model files written before the prefix form read as final).
+ *
+ * <p>Tasks labelled at some positions (mqar, selective-copy, prefix parity) compute the head only
+ * where there is a label ({@link SequenceModel#forwardTokensAt}).
  */
 public final class SyntheticTask implements Task {
     /** Token positions without a label. */
     static final int IGNORE = CrossEntropy.DEFAULT_IGNORE_INDEX;
 
-    private final String kind;
+    /** The parity forms: a label at every step, or at the last step only. */
+    public static final java.util.List<String> PARITY_LABELS = java.util.List.of("prefix", "final");
+
+    /** What fills MQAR's positions that hold neither a pair nor a query: any token, or token 0. */
+    public static final java.util.List<String> MQAR_FILLS = java.util.List.of("random", "zero");
+
+    private final String kind, parityLabels, mqarFill;
     private final int seqLen, vocab, kvPairs, copyTokens, trainCount, testCount;
     private final long seed;
     private final Examples train, validation, test;
 
-    /** One split's examples: inputs time-major per example (tokens or features), labels per position or per example. */
+    /** One split's examples: inputs per example in time order (tokens or features), labels per position or per example. */
     private record Examples(int count, int steps, int[] tokens, float[] features, int[] labels, float[] targets) {}
 
+    /** A task with parity's default (prefix) labels. */
     public SyntheticTask(String kind, int seqLen, int vocab, int kvPairs, int copyTokens, int trainCount, int testCount, long seed) {
+        this(kind, seqLen, vocab, kvPairs, copyTokens, trainCount, testCount, seed, "prefix", "random");
+    }
+
+    /**
+     * {@code parityLabels}: {@code prefix} or {@code final} (see the class comment); {@code mqarFill}:
+     * {@code random} or {@code zero} (see the generator, mqar); each is ignored by the other tasks.
+     */
+    public SyntheticTask(String kind, int seqLen, int vocab, int kvPairs, int copyTokens, int trainCount, int testCount, long seed,
+                         String parityLabels, String mqarFill) {
         this.kind = kind;
+        if (!PARITY_LABELS.contains(parityLabels)) {
+            throw new ConfigException("--parity-labels must be prefix or final, got '" + parityLabels + "'");
+        }
+        this.parityLabels = parityLabels;
+        if (!MQAR_FILLS.contains(mqarFill)) throw new ConfigException("--mqar-fill must be random or zero, got '" + mqarFill + "'");
+        this.mqarFill = mqarFill;
         this.seqLen = seqLen;
         this.vocab = vocab;
         this.kvPairs = kvPairs;
@@ -72,15 +103,27 @@ public final class SyntheticTask implements Task {
                 (int) JsonValues.integer(m, "vocab", source), (int) JsonValues.integer(m, "kv_pairs", source),
                 (int) JsonValues.integer(m, "copy_tokens", source), (int) JsonValues.integer(m, "train_examples", source),
                 testCount != null && testCount > 0 ? testCount : (int) JsonValues.integer(m, "test_examples", source),
-                JsonValues.integer(m, "seed", source));
+                JsonValues.integer(m, "seed", source),
+                m.containsKey("parity_labels") ? JsonValues.string(m, "parity_labels", source) : "final",
+                m.containsKey("fill") ? JsonValues.string(m, "fill", source) : "random");
     }
 
     private boolean tokens() {
         return !kind.equals("adding");
     }
 
+    /** Whether labels are per position (some positions may be unlabelled) rather than one per example. */
     private boolean perPosition() {
-        return kind.equals("mqar") || kind.equals("selective-copy");
+        return kind.equals("mqar") || kind.equals("selective-copy") || prefixParity();
+    }
+
+    private boolean prefixParity() {
+        return kind.equals("parity") && parityLabels.equals("prefix");
+    }
+
+    /** The classes of the head. */
+    private int classes() {
+        return kind.equals("parity") ? 2 : vocab;
     }
 
     private int steps() {
@@ -106,8 +149,9 @@ public final class SyntheticTask implements Task {
                     for (int i = 0; i < t; i++) {
                         tokens[e * t + i] = rng.nextInt(2);
                         p ^= tokens[e * t + i];
+                        if (prefixParity()) labels[e * t + i] = p;
                     }
-                    labels[e] = p;
+                    if (!prefixParity()) labels[e] = p;
                 }
                 default -> { // adding: values in [0, 1), one marker in each half; the target is the sum of the two marked values
                     int a = rng.nextInt(t / 2), b = t / 2 + rng.nextInt(t - t / 2);
@@ -132,7 +176,9 @@ public final class SyntheticTask implements Task {
      * [V/2, V); the pairs k v k v ... come first; each key is queried once, at position
      * {@code 2 kvPairs + 2 gap} where the gaps are drawn without replacement with probability
      * proportional to {@code a · gap^(a-1)}, a = 0.01 (gap counted from 1); the value is the label
-     * of the query position; every other position holds a random token.
+     * of the query position; every other position holds a random token of the whole vocabulary
+     * ({@code random_non_queries=True}, the default of its generator), or 0 with fill {@code zero}
+     * (its Figure 2 configurations).
      */
     private void mqar(Rng rng, int[] tokens, int[] labels, int off) {
         int context = kvPairs * 2, keyVocab = vocab / 2;
@@ -155,7 +201,8 @@ public final class SyntheticTask implements Task {
             set[q] = true;
             labels[off + q] = values[i];
         }
-        for (int i = 0; i < seqLen; i++) tokens[off + i] = set[i] ? seq[i] : rng.nextInt(vocab);
+        boolean random = mqarFill.equals("random");
+        for (int i = 0; i < seqLen; i++) tokens[off + i] = set[i] ? seq[i] : random ? rng.nextInt(vocab) : 0;
     }
 
     /** Mamba's selective copying: data tokens from [1, V-1) at random places among blanks (0), then markers (V-1) where they are to be recalled in order. */
@@ -207,7 +254,7 @@ public final class SyntheticTask implements Task {
         return out;
     }
 
-    /** Example {@code e} of the training split: its tokens and per-position labels (for tests). */
+    /** Example {@code e} of the training split: its tokens and labels, per position or the one label (for tests). */
     int[][] trainExample(int e) {
         int t = steps();
         return new int[][] {java.util.Arrays.copyOfRange(train.tokens(), e * t, (e + 1) * t),
@@ -227,7 +274,7 @@ public final class SyntheticTask implements Task {
     @Override
     public ModelConfig.Head head(String k) {
         if (k != null) throw new ConfigException(kind + " has a fixed head; --head is for classify");
-        if (perPosition()) return new ModelConfig.Head("next_token", vocab);
+        if (perPosition()) return new ModelConfig.Head("next_token", classes());
         if (kind.equals("parity")) return new ModelConfig.Head("softmax", 2);
         return new ModelConfig.Head("regression", 1);
     }
@@ -242,12 +289,34 @@ public final class SyntheticTask implements Task {
         return trainCount;
     }
 
-    private Var forward(SequenceModel model, Examples ex, int[] rows) {
+    /**
+     * The labelled positions of a batch, time-major ({@code t * batch + j}, ascending), their labels
+     * and their steps {@code t}.
+     */
+    private record Labelled(int[] positions, int[] labels, int[] steps) {}
+
+    private Labelled labelled(Examples ex, int[] rows) {
+        int b = rows.length, t = ex.steps(), n = 0;
+        int[] pos = new int[t * b], lab = new int[t * b], at = new int[t * b];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < b; j++) {
+                int label = ex.labels()[rows[j] * t + i];
+                if (label == IGNORE) continue;
+                pos[n] = i * b + j;
+                lab[n] = label;
+                at[n++] = i;
+            }
+        }
+        return new Labelled(java.util.Arrays.copyOf(pos, n), java.util.Arrays.copyOf(lab, n), java.util.Arrays.copyOf(at, n));
+    }
+
+    /** The head's outputs: at the labelled positions (N, K) for per-position tasks, else per example (B, K). */
+    private Var forward(SequenceModel model, Examples ex, int[] rows, Labelled labelled) {
         int b = rows.length, t = ex.steps();
         if (tokens()) {
             int[] in = new int[t * b];
             for (int j = 0; j < b; j++) for (int i = 0; i < t; i++) in[i * b + j] = ex.tokens()[rows[j] * t + i];
-            return model.forwardTokens(in, t, b);
+            return labelled != null ? model.forwardTokensAt(in, t, b, labelled.positions()) : model.forwardTokens(in, t, b);
         }
         float[] in = new float[t * b * 2];
         for (int j = 0; j < b; j++) {
@@ -259,14 +328,10 @@ public final class SyntheticTask implements Task {
         return model.forward(Var.constant(Tensor.of(in, t, b, 2)), null);
     }
 
-    /** The loss of a batch and, for the metrics, what is needed to score it. */
-    private Var loss(Var out, Examples ex, int[] rows) {
-        int b = rows.length, t = ex.steps();
-        if (perPosition()) {
-            int[] target = new int[t * b];
-            for (int j = 0; j < b; j++) for (int i = 0; i < t; i++) target[i * b + j] = ex.labels()[rows[j] * t + i];
-            return new CrossEntropy().apply(Shape.reshape(out, t * b, vocab), target, null);
-        }
+    /** The mean loss of a batch's outputs. */
+    private Var loss(Var out, Examples ex, int[] rows, Labelled labelled) {
+        int b = rows.length;
+        if (labelled != null) return new CrossEntropy().apply(out, labelled.labels(), null);
         if (kind.equals("parity")) {
             int[] target = new int[b];
             for (int j = 0; j < b; j++) target[j] = ex.labels()[rows[j]];
@@ -279,7 +344,8 @@ public final class SyntheticTask implements Task {
 
     @Override
     public Var loss(SequenceModel model, int[] examples) {
-        return loss(forward(model, train, examples), train, examples);
+        Labelled l = perPosition() ? labelled(train, examples) : null;
+        return loss(forward(model, train, examples, l), train, examples, l);
     }
 
     @Override
@@ -292,23 +358,32 @@ public final class SyntheticTask implements Task {
         boolean was = model.isTraining();
         model.eval();
         double lossSum = 0, absErr = 0, sqErr = 0;
-        long correct = 0, scored = 0;
+        long correct = 0, scored = 0, stepCorrect = 0, stepScored = 0;
+        // about 32k steps per evaluation batch, so that parity at T = 1024 stays small in memory
+        int chunk = Math.max(1, Math.min(250, 32768 / ex.steps()));
         try (GradMode.Scope g = GradMode.off()) {
-            for (int from = 0; from < ex.count(); from += 250) {
-                int[] rows = new int[Math.min(250, ex.count() - from)];
+            for (int from = 0; from < ex.count(); from += chunk) {
+                int[] rows = new int[Math.min(chunk, ex.count() - from)];
                 for (int i = 0; i < rows.length; i++) rows[i] = from + i;
-                Var out = forward(model, ex, rows);
-                lossSum += loss(out, ex, rows).value().item() * rows.length;
+                Labelled l = perPosition() ? labelled(ex, rows) : null;
+                Var out = forward(model, ex, rows, l);
+                lossSum += loss(out, ex, rows, l).value().item() * rows.length;
                 float[] o = out.value().contiguous().toArray();
-                int b = rows.length, t = ex.steps();
-                if (perPosition()) {
-                    for (int i = 0; i < t; i++) {
-                        for (int j = 0; j < b; j++) {
-                            int label = ex.labels()[rows[j] * t + i];
-                            if (label == IGNORE) continue;
+                int b = rows.length, k = classes();
+                if (prefixParity()) { // accuracy: the last step, the whole sequence's parity; step_accuracy: every step
+                    for (int n = 0; n < l.labels().length; n++) {
+                        boolean right = (o[2 * n + 1] > o[2 * n] ? 1 : 0) == l.labels()[n];
+                        stepScored++;
+                        if (right) stepCorrect++;
+                        if (l.steps()[n] == ex.steps() - 1) {
                             scored++;
-                            if (ClassifyTask.argmax(java.util.Arrays.copyOfRange(o, (i * b + j) * vocab, (i * b + j + 1) * vocab)) == label) correct++;
+                            if (right) correct++;
                         }
+                    }
+                } else if (perPosition()) {
+                    for (int n = 0; n < l.labels().length; n++) {
+                        scored++;
+                        if (ClassifyTask.argmax(java.util.Arrays.copyOfRange(o, n * k, (n + 1) * k)) == l.labels()[n]) correct++;
                     }
                 } else if (kind.equals("parity")) {
                     for (int j = 0; j < b; j++) {
@@ -331,6 +406,7 @@ public final class SyntheticTask implements Task {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loss", Metrics.round(lossSum / ex.count()));
         m.put("accuracy", Metrics.round((double) correct / scored));
+        if (prefixParity()) m.put("step_accuracy", Metrics.round((double) stepCorrect / stepScored));
         if (kind.equals("adding")) {
             m.put("mae", Metrics.round(absErr / scored));
             m.put("rmse", Metrics.round(Math.sqrt(sqErr / scored)));
@@ -382,6 +458,8 @@ public final class SyntheticTask implements Task {
         m.put("train_examples", (long) trainCount);
         m.put("test_examples", (long) testCount);
         m.put("seed", seed);
+        if (kind.equals("parity")) m.put("parity_labels", parityLabels);
+        if (kind.equals("mqar")) m.put("fill", mqarFill);
         return m;
     }
 }
