@@ -122,6 +122,10 @@ final class GlaChunkwise {
         final int C, dk;
         /** γ, e^γ, e^{γ_L − γ}, Q ⊙ e^γ, K ⊙ e^{γ_L − γ} (L × dk); a row block's factors and scaled rows; its scores. */
         final float[] gam, eg, ekg, qg, kg, qrE, qr, krE, kr, A;
+        /** e^{γ_0} and e^{γ_L − γ_0} of the chunk (dk each), when it is one row block. */
+        final float[] e0, eL;
+        /** Whether the chunk prepared last is one row block, whose factors prepare formed. */
+        boolean whole;
 
         Work(int C, int dk) {
             this.C = C;
@@ -136,6 +140,8 @@ final class GlaChunkwise {
             krE = new float[C * dk];
             kr = new float[C * dk];
             A = new float[C * C];
+            e0 = new float[dk];
+            eL = new float[dk];
         }
 
         void prepare(GlaOp.Seq s, int c0, int L) {
@@ -143,12 +149,40 @@ final class GlaChunkwise {
             int n = L * dk, lastRow = (L - 1) * dk;
             System.arraycopy(g, c0 * dk, gam, 0, n);
             for (int t = 1; t < L; t++) Blas.axpy(1f, gam, (t - 1) * dk, gam, t * dk, dk); // γ_t = g_t + γ_{t-1}
-            System.arraycopy(gam, 0, eg, 0, n);
-            Blas.expInPlace(eg, 0, n);
-            for (int t = 0; t < L; t++) Blas.sub(gam, lastRow, gam, t * dk, ekg, t * dk, dk);
-            Blas.expInPlace(ekg, 0, n);
+            whole = range(0, L - 1) <= RANGE;
+            if (whole) {
+                // One row block (the common case): form its factors e^{γ_t − γ_0} and e^{γ_0 − γ_u} here
+                // and get e^γ = e^{γ_0} e^{γ_t − γ_0} and e^{γ_L − γ} = e^{γ_L − γ_0} e^{γ_0 − γ_u} from them:
+                // two exponentials per element instead of four (a rounding more; no overflow, since
+                // e^{γ_0 − γ_u} <= e^{RANGE} and e^{γ_L − γ_0} >= e^{−RANGE}).
+                blockFactors(0, L);
+                for (int i = 0; i < dk; i++) {
+                    e0[i] = gam[i];
+                    eL[i] = gam[lastRow + i] - gam[i];
+                }
+                Blas.expInPlace(e0, 0, dk);
+                Blas.expInPlace(eL, 0, dk);
+                for (int t = 0; t < L; t++) {
+                    Blas.mul(e0, 0, qrE, t * dk, eg, t * dk, dk);
+                    Blas.mul(eL, 0, krE, t * dk, ekg, t * dk, dk);
+                }
+            } else {
+                System.arraycopy(gam, 0, eg, 0, n);
+                Blas.expInPlace(eg, 0, n);
+                for (int t = 0; t < L; t++) Blas.sub(gam, lastRow, gam, t * dk, ekg, t * dk, dk);
+                Blas.expInPlace(ekg, 0, n);
+            }
             Blas.mul(q, c0 * dk, eg, 0, qg, 0, n);
             Blas.mul(k, c0 * dk, ekg, 0, kg, 0, n);
+        }
+
+        /** The row block [a, b)'s factors: e^{γ_t − γ_a} for t in [a, b) and e^{γ_a − γ_u} for u < b. */
+        private void blockFactors(int a, int b) {
+            int n = b - a;
+            for (int t = a; t < b; t++) Blas.sub(gam, t * dk, gam, a * dk, qrE, (t - a) * dk, dk);
+            Blas.expInPlace(qrE, 0, n * dk);
+            for (int u = 0; u < b; u++) Blas.sub(gam, a * dk, gam, u * dk, krE, u * dk, dk);
+            Blas.expInPlace(krE, 0, b * dk);
         }
 
         /** The end of the row block starting at a: as far as the decay within it stays <= RANGE. */
@@ -173,11 +207,8 @@ final class GlaChunkwise {
         void scores(GlaOp.Seq s, int c0, int a, int b) {
             float[] q = s.q(), k = s.k();
             int n = b - a;
-            for (int t = a; t < b; t++) Blas.sub(gam, t * dk, gam, a * dk, qrE, (t - a) * dk, dk);
-            Blas.expInPlace(qrE, 0, n * dk);
+            if (!(whole && a == 0)) blockFactors(a, b); // else prepare formed them
             Blas.mul(q, (c0 + a) * dk, qrE, 0, qr, 0, n * dk);
-            for (int u = 0; u < b; u++) Blas.sub(gam, a * dk, gam, u * dk, krE, u * dk, dk);
-            Blas.expInPlace(krE, 0, b * dk);
             Blas.mul(k, c0 * dk, krE, 0, kr, 0, b * dk);
             Blas.gemm(false, true, n, b, dk, 1f, qr, 0, dk, kr, 0, dk, 0f, A, 0, C);
             for (int t = a; t < b; t++) java.util.Arrays.fill(A, (t - a) * C + t + 1, (t - a) * C + b, 0f);
