@@ -44,6 +44,31 @@ final class Blas {
     }
 
     static void scale(float alpha, float[] x, int off, int n) {
-        for (int i = 0; i < n; i++) x[off + i] *= alpha;
+        if (n > 0) Backends.active().reductions().scale(alpha, x, off, x, off, n);
+    }
+
+    /** {@code y[yOff..] = alpha * x[xOff..]} over n elements. */
+    static void scaleTo(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (n > 0) Backends.active().reductions().scale(alpha, x, xOff, y, yOff, n);
+    }
+
+    /**
+     * {@code y[yOff..] = a[aOff..] − b[bOff..]} over n elements (copy, then axpy with −1: the same
+     * rounding as the subtraction). The elementwise helpers here run on the backend's kernels:
+     * C2 leaves a loop over offsets into arrays that might be one object scalar.
+     */
+    static void sub(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        System.arraycopy(a, aOff, y, yOff, n);
+        axpy(-1f, b, bOff, y, yOff, n);
+    }
+
+    /** {@code y[yOff..] = a[aOff..] * b[bOff..]}; y may be a or b at the same offset. */
+    static void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        if (n > 0) Backends.active().reductions().mul(a, aOff, b, bOff, y, yOff, n);
+    }
+
+    /** {@code y[yOff..] += a[aOff..] * b[bOff..]}. */
+    static void mulAdd(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        if (n > 0) Backends.active().reductions().mulAdd(a, aOff, b, bOff, y, yOff, n);
     }
 }

@@ -90,14 +90,14 @@ final class DeltaChunkwise {
             float dgL = gated ? gL * Blas.dot(starts, sOff, dS, 0, area) : 0f;
             for (int t = 0; t < L; t++) {
                 float e = w.tail[t];
-                for (int i = 0; i < dk; i++) dK[t * dk + i] += e * x[t * dk + i];
+                Blas.axpy(e, x, t * dk, dK, t * dk, dk);
                 if (gated && t < L - 1) {
                     float en = Blas.dot(x, t * dk, w.kh, t * dk, dk);
                     dgL += en;
                     dgam[t] -= en;
                 }
             }
-            for (int i = 0; i < area; i++) dSn[i] = gL * dS[i];
+            Blas.scaleTo(gL, dS, 0, dSn, 0, area);
             // O = (Γ ⊙ Q) S_0 + P U
             java.util.Arrays.fill(dQ, 0, nq * dk, 0f);
             if (nq > 0) {
@@ -106,7 +106,7 @@ final class DeltaChunkwise {
                 for (int r = 0; r < nq; r++) {
                     int qp = r * nh + nh - 1;
                     float G = w.gam1[qp];
-                    for (int i = 0; i < dk; i++) dQ[r * dk + i] += G * x[r * dk + i];
+                    Blas.axpy(G, x, r * dk, dQ, r * dk, dk);
                     if (gated) dgam[qp] += G * Blas.dot(x, r * dk, q, (q0 + r) * dk, dk);
                 }
                 Blas.gemm(true, false, dk, dv, nq, 1f, w.qg, 0, dk, dO, q0 * dv, dv, 1f, dSn, 0, dv);
@@ -139,11 +139,11 @@ final class DeltaChunkwise {
                 int p = c0 + t, row = t * n2;
                 float bt = beta[p], G = w.gam1[t];
                 grad.beta()[p] += Blas.dot(dVK, row, v, p * dv, dv);
-                for (int j = 0; j < dv; j++) grad.v()[p * dv + j] += bt * dVK[row + j];
+                Blas.axpy(bt, dVK, row, grad.v(), p * dv, dv);
                 float xk = Blas.dot(dVK, row + dv, k, p * dk, dk);
                 grad.beta()[p] += G * xk;
                 if (gated) dgam[t] += bt * G * xk;
-                for (int i = 0; i < dk; i++) dK[t * dk + i] += bt * G * dVK[row + dv + i];
+                Blas.axpy(bt * G, dVK, row + dv, dK, t * dk, dk);
             }
             // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ = −(Tᵀ [dU | dW]) [Ũ | W]ᵀ on A's strictly lower support
             Blas.gemm(false, true, L, L, n2, -1f, dVK, 0, n2, UW, uwOff, n2, 0f, dA, 0, C);
@@ -233,11 +233,9 @@ final class DeltaChunkwise {
             for (int t = 0; t < L; t++) {
                 int p = c0 + t;
                 float bt = beta[p], bg = bt * gam1[t], e = tail[t];
-                for (int j = 0; j < dv; j++) vk[t * n2 + j] = bt * v[p * dv + j];
-                for (int i = 0; i < dk; i++) {
-                    vk[t * n2 + dv + i] = bg * k[p * dk + i];
-                    kh[t * dk + i] = e * k[p * dk + i];
-                }
+                Blas.scaleTo(bt, v, p * dv, vk, t * n2, dv);
+                Blas.scaleTo(bg, k, p * dk, vk, t * n2 + dv, dk);
+                Blas.scaleTo(e, k, p * dk, kh, t * dk, dk);
             }
         }
 
@@ -246,7 +244,7 @@ final class DeltaChunkwise {
             int nh = s.nh(), nq = L / nh, q0 = c0 / nh;
             for (int r = 0; r < nq; r++) {
                 float G = gam1[r * nh + nh - 1];
-                for (int i = 0; i < dk; i++) qg[r * dk + i] = G * s.q()[(q0 + r) * dk + i];
+                Blas.scaleTo(G, s.q(), (q0 + r) * dk, qg, r * dk, dk);
             }
         }
 

@@ -65,24 +65,29 @@ final class DeltaOp {
         float[][] starts = new float[B * H][];
         Seq[] seqs = new Seq[B * H];
         DeltaChunkwise.Saved[] saved = new DeltaChunkwise.Saved[B * H];
+        float[][] qs = geo.gatherAll(qv.data(), qv.offset(), dk, lengths), ks = geo.gatherAll(kv.data(), kv.offset(), nh * dk, lengths);
+        float[][] vs = geo.gatherAll(vv.data(), vv.offset(), nh * dv, lengths), bs = geo.gatherAll(bv.data(), bv.offset(), nh, lengths);
+        float[][] gs = gv == null ? null : geo.gatherAll(gv.data(), gv.offset(), 1, lengths);
+        float[][] os = new float[B * H][];
         geo.forEach((b, h) -> {
-            int len = geo.length(lengths, b);
-            Seq s = gather(geo, b, h, len, nh, dk, dv, qv, kv, vv, bv, gv);
-            seqs[b * H + h] = s;
+            int len = geo.length(lengths, b), i = b * H + h;
+            Seq s = new Seq(len, nh, dk, dv, qs[i], ks[i], vs[i], bs[i], gs == null ? null : gs[i]);
+            seqs[i] = s;
             float[] S = new float[area];
-            int sOff = (b * H + h) * area;
+            int sOff = i * area;
             if (s0v != null) System.arraycopy(s0v.data(), s0v.offset() + sOff, S, 0, area);
             float[] o = new float[len * dv];
             float[] st = new float[form.intervals(s.positions()) * area];
             if (form.chunked()) {
-                saved[b * H + h] = DeltaChunkwise.forward(s, S, o, st, form.chunk());
+                saved[i] = DeltaChunkwise.forward(s, S, o, st, form.chunk());
             } else {
                 DeltaRecurrence.forward(s, S, o, st, form.chunk());
             }
-            starts[b * H + h] = st;
-            geo.scatter(o, out.data(), 0, dv, b, h, len);
+            starts[i] = st;
+            os[i] = o;
             System.arraycopy(S, 0, last.data(), sOff, area);
         });
+        geo.scatterAll(os, out.data(), 0, dv, lengths, false);
         return new Node(q, k, v, beta, g, s0) {
             @Override
             protected void backward(Tensor[] grads) {
@@ -90,41 +95,33 @@ final class DeltaOp {
                 Tensor dLast = grads[1] == null ? null : grads[1].contiguous();
                 Tensor[] dIn = {gradOf(0), gradOf(1), gradOf(2), gradOf(3), gradOf(4)};
                 Tensor ds0 = gradOf(5);
+                float[][] dOs = dOut == null ? null : geo.gatherAll(dOut.data(), dOut.offset(), dv, lengths);
+                Seq[] gr = new Seq[B * H];
                 geo.forEach((b, h) -> {
-                    int len = geo.length(lengths, b);
-                    int sOff = (b * H + h) * area;
+                    int len = geo.length(lengths, b), i = b * H + h;
+                    int sOff = i * area;
                     float[] dS = new float[area];
                     if (dLast != null) System.arraycopy(dLast.data(), dLast.offset() + sOff, dS, 0, area);
                     if (len > 0) {
-                        Seq s = seqs[b * H + h];
-                        float[] dO = new float[len * dv];
-                        if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dO);
-                        Seq gr = Seq.zeros(len, nh, dk, dv, gv != null);
+                        float[] dO = dOs != null ? dOs[i] : new float[len * dv];
+                        gr[i] = Seq.zeros(len, nh, dk, dv, gv != null);
                         if (form.chunked()) {
-                            DeltaChunkwise.backward(s, dO, dS, starts[b * H + h], saved[b * H + h], form.chunk(), gr);
+                            DeltaChunkwise.backward(seqs[i], dO, dS, starts[i], saved[i], form.chunk(), gr[i]);
                         } else {
-                            DeltaRecurrence.backward(s, dO, dS, starts[b * H + h], form.chunk(), gr);
-                        }
-                        float[][] parts = {gr.q(), gr.k(), gr.v(), gr.beta(), gr.g()};
-                        int[] widths = {dk, nh * dk, nh * dv, nh, 1};
-                        for (int i = 0; i < parts.length; i++) {
-                            if (dIn[i] != null) geo.scatterAdd(parts[i], dIn[i].data(), dIn[i].offset(), widths[i], b, h, len);
+                            DeltaRecurrence.backward(seqs[i], dO, dS, starts[i], form.chunk(), gr[i]);
                         }
                     }
                     if (ds0 != null) Blas.axpy(1f, dS, 0, ds0.data(), ds0.offset() + sOff, area);
                 });
+                java.util.List<java.util.function.Function<Seq, float[]>> parts = java.util.List.of(Seq::q, Seq::k, Seq::v, Seq::beta, Seq::g);
+                int[] widths = {dk, nh * dk, nh * dv, nh, 1};
+                for (int p = 0; p < widths.length; p++) {
+                    if (dIn[p] == null) continue;
+                    float[][] part = new float[B * H][];
+                    for (int i = 0; i < part.length; i++) part[i] = gr[i] == null ? null : parts.get(p).apply(gr[i]);
+                    geo.scatterAll(part, dIn[p].data(), dIn[p].offset(), widths[p], lengths, true);
+                }
             }
         }.outputs(out, last);
-    }
-
-    private static Seq gather(Heads geo, int b, int h, int len, int nh, int dk, int dv,
-                              Tensor q, Tensor k, Tensor v, Tensor beta, Tensor g) {
-        Seq s = Seq.zeros(len, nh, dk, dv, g != null);
-        geo.gather(q.data(), q.offset(), dk, b, h, len, s.q());
-        geo.gather(k.data(), k.offset(), nh * dk, b, h, len, s.k());
-        geo.gather(v.data(), v.offset(), nh * dv, b, h, len, s.v());
-        geo.gather(beta.data(), beta.offset(), nh, b, h, len, s.beta());
-        if (g != null) geo.gather(g.data(), g.offset(), 1, b, h, len, s.g());
-        return s;
     }
 }

@@ -56,7 +56,7 @@ final class GlaChunkwise {
         float[] q = s.q(), k = s.k(), v = s.v(), dvOut = grad.v();
         float[] dq = new float[C * dk], dkc = new float[C * dk], dkf = new float[C * dk], dgL = new float[dk], acc = new float[dk];
         float[] diag = new float[C];
-        float[] dA = new float[C * C], tq = new float[C * dk], tk = new float[C * dk];
+        float[] dA = new float[C * C], tq = new float[C * dk], tk = new float[C * dk], kdk = new float[C * dk];
         int chunks = (s.len() + chunk - 1) / chunk;
         for (int ci = chunks - 1; ci >= 0; ci--) {
             int c0 = ci * chunk, L = Math.min(chunk, s.len() - c0);
@@ -64,12 +64,10 @@ final class GlaChunkwise {
             for (int i = 0; i < dk; i++) dgL[i] = w.eg[(L - 1) * dk + i] * Blas.dot(dS, i * dv, starts, ci * area + i * dv, dv);
             // Inter-chunk terms: O ∋ (Q ⊙ e^γ) S_0 and S_C ∋ (K ⊙ e^{γ_C − γ})ᵀ V.
             Blas.gemm(false, true, L, dk, dv, 1f, dO, c0 * dv, dv, starts, ci * area, dv, 0f, dq, 0, dk);
-            for (int x = 0; x < L * dk; x++) dq[x] *= w.eg[x];
+            Blas.mul(dq, 0, w.eg, 0, dq, 0, L * dk);
             Blas.gemm(false, true, L, dk, dv, 1f, v, c0 * dv, dv, dS, 0, dv, 0f, dkf, 0, dk);
-            for (int x = 0; x < L * dk; x++) {
-                dkf[x] *= w.ekg[x];
-                dkc[x] = 0f;
-            }
+            Blas.mul(dkf, 0, w.ekg, 0, dkf, 0, L * dk);
+            java.util.Arrays.fill(dkc, 0, L * dk, 0f);
             Blas.gemm(false, false, L, dv, dk, 1f, w.kg, 0, dk, dS, 0, dv, 1f, dvOut, c0 * dv, dv);
             // Intra-chunk terms, row block by row block; the diagonal of dP is set apart (see below).
             for (int a = 0, b; a < L; a = b) {
@@ -84,9 +82,9 @@ final class GlaChunkwise {
                     java.util.Arrays.fill(dA, row + t, row + b, 0f);
                 }
                 Blas.gemm(false, false, n, dk, b, 1f, dA, 0, C, w.kr, 0, dk, 0f, tq, 0, dk);
-                for (int x = 0; x < n * dk; x++) dq[a * dk + x] += tq[x] * w.qrE[x];
+                Blas.mulAdd(tq, 0, w.qrE, 0, dq, a * dk, n * dk);
                 Blas.gemm(true, false, b, dk, n, 1f, dA, 0, C, w.qr, 0, dk, 0f, tk, 0, dk);
-                for (int x = 0; x < b * dk; x++) dkc[x] += tk[x] * w.krE[x];
+                Blas.mulAdd(tk, 0, w.krE, 0, dkc, 0, b * dk);
             }
             // dS_0 = diag(e^{γ_C}) dS_C + (Q ⊙ e^γ)ᵀ dO
             for (int i = 0; i < dk; i++) Blas.scale(w.eg[(L - 1) * dk + i], dS, i * dv, dv);
@@ -97,22 +95,24 @@ final class GlaChunkwise {
             // term's sum over t' >= t is the forward sum e^{γ_C} rowsum(dS_C ⊙ S_0) + Σ_{u<t} k_u ⊙ dkf_u.
             float[] dqOut = grad.q(), dkOut = grad.k(), dg = grad.g();
             java.util.Arrays.fill(acc, 0f);
+            // Row by row on the backend's kernels (C2 leaves these offset loops scalar).
+            Blas.mul(k, c0 * dk, dkc, 0, kdk, 0, L * dk);
             for (int t = L - 1; t >= 0; t--) {
                 int x = t * dk, gx = (c0 + t) * dk;
                 float d = diag[t];
-                for (int i = 0; i < dk; i++) {
-                    acc[i] += q[gx + i] * dq[x + i] - k[gx + i] * dkc[x + i];
-                    dg[gx + i] += acc[i];
-                    dqOut[gx + i] += dq[x + i] + d * k[gx + i];
-                    dkOut[gx + i] += dkc[x + i] + dkf[x + i] + d * q[gx + i];
-                }
+                Blas.mulAdd(q, gx, dq, x, acc, 0, dk);
+                Blas.axpy(-1f, kdk, x, acc, 0, dk);
+                Blas.axpy(1f, acc, 0, dg, gx, dk);
+                Blas.axpy(1f, dq, x, dqOut, gx, dk);
+                Blas.axpy(d, k, gx, dqOut, gx, dk);
+                Blas.axpy(1f, dkc, x, dkOut, gx, dk);
+                Blas.axpy(1f, dkf, x, dkOut, gx, dk);
+                Blas.axpy(d, q, gx, dkOut, gx, dk);
             }
             for (int t = 0; t < L; t++) {
                 int x = t * dk, gx = (c0 + t) * dk;
-                for (int i = 0; i < dk; i++) {
-                    dg[gx + i] += dgL[i];
-                    dgL[i] += k[gx + i] * dkf[x + i];
-                }
+                Blas.axpy(1f, dgL, 0, dg, gx, dk);
+                Blas.mulAdd(k, gx, dkf, x, dgL, 0, dk);
             }
         }
     }
@@ -122,6 +122,10 @@ final class GlaChunkwise {
         final int C, dk;
         /** γ, e^γ, e^{γ_L − γ}, Q ⊙ e^γ, K ⊙ e^{γ_L − γ} (L × dk); a row block's factors and scaled rows; its scores. */
         final float[] gam, eg, ekg, qg, kg, qrE, qr, krE, kr, A;
+        /** e^{γ_0} and e^{γ_L − γ_0} of the chunk (dk each), when it is one row block. */
+        final float[] e0, eL;
+        /** Whether the chunk prepared last is one row block, whose factors prepare formed. */
+        boolean whole;
 
         Work(int C, int dk) {
             this.C = C;
@@ -136,25 +140,49 @@ final class GlaChunkwise {
             krE = new float[C * dk];
             kr = new float[C * dk];
             A = new float[C * C];
+            e0 = new float[dk];
+            eL = new float[dk];
         }
 
         void prepare(GlaOp.Seq s, int c0, int L) {
             float[] g = s.g(), q = s.q(), k = s.k();
-            for (int t = 0; t < L; t++) {
-                for (int i = 0; i < dk; i++) {
-                    int x = t * dk + i;
-                    gam[x] = g[c0 * dk + x] + (t > 0 ? gam[x - dk] : 0f);
-                }
-            }
             int n = L * dk, lastRow = (L - 1) * dk;
-            System.arraycopy(gam, 0, eg, 0, n);
-            Blas.expInPlace(eg, 0, n);
-            for (int t = 0; t < L; t++) for (int i = 0; i < dk; i++) ekg[t * dk + i] = gam[lastRow + i] - gam[t * dk + i];
-            Blas.expInPlace(ekg, 0, n);
-            for (int x = 0; x < n; x++) {
-                qg[x] = q[c0 * dk + x] * eg[x];
-                kg[x] = k[c0 * dk + x] * ekg[x];
+            System.arraycopy(g, c0 * dk, gam, 0, n);
+            for (int t = 1; t < L; t++) Blas.axpy(1f, gam, (t - 1) * dk, gam, t * dk, dk); // γ_t = g_t + γ_{t-1}
+            whole = range(0, L - 1) <= RANGE;
+            if (whole) {
+                // One row block (the common case): form its factors e^{γ_t − γ_0} and e^{γ_0 − γ_u} here
+                // and get e^γ = e^{γ_0} e^{γ_t − γ_0} and e^{γ_L − γ} = e^{γ_L − γ_0} e^{γ_0 − γ_u} from them:
+                // two exponentials per element instead of four (a rounding more; no overflow, since
+                // e^{γ_0 − γ_u} <= e^{RANGE} and e^{γ_L − γ_0} >= e^{−RANGE}).
+                blockFactors(0, L);
+                for (int i = 0; i < dk; i++) {
+                    e0[i] = gam[i];
+                    eL[i] = gam[lastRow + i] - gam[i];
+                }
+                Blas.expInPlace(e0, 0, dk);
+                Blas.expInPlace(eL, 0, dk);
+                for (int t = 0; t < L; t++) {
+                    Blas.mul(e0, 0, qrE, t * dk, eg, t * dk, dk);
+                    Blas.mul(eL, 0, krE, t * dk, ekg, t * dk, dk);
+                }
+            } else {
+                System.arraycopy(gam, 0, eg, 0, n);
+                Blas.expInPlace(eg, 0, n);
+                for (int t = 0; t < L; t++) Blas.sub(gam, lastRow, gam, t * dk, ekg, t * dk, dk);
+                Blas.expInPlace(ekg, 0, n);
             }
+            Blas.mul(q, c0 * dk, eg, 0, qg, 0, n);
+            Blas.mul(k, c0 * dk, ekg, 0, kg, 0, n);
+        }
+
+        /** The row block [a, b)'s factors: e^{γ_t − γ_a} for t in [a, b) and e^{γ_a − γ_u} for u < b. */
+        private void blockFactors(int a, int b) {
+            int n = b - a;
+            for (int t = a; t < b; t++) Blas.sub(gam, t * dk, gam, a * dk, qrE, (t - a) * dk, dk);
+            Blas.expInPlace(qrE, 0, n * dk);
+            for (int u = 0; u < b; u++) Blas.sub(gam, a * dk, gam, u * dk, krE, u * dk, dk);
+            Blas.expInPlace(krE, 0, b * dk);
         }
 
         /** The end of the row block starting at a: as far as the decay within it stays <= RANGE. */
@@ -179,12 +207,9 @@ final class GlaChunkwise {
         void scores(GlaOp.Seq s, int c0, int a, int b) {
             float[] q = s.q(), k = s.k();
             int n = b - a;
-            for (int t = a; t < b; t++) for (int i = 0; i < dk; i++) qrE[(t - a) * dk + i] = gam[t * dk + i] - gam[a * dk + i];
-            Blas.expInPlace(qrE, 0, n * dk);
-            for (int x = 0; x < n * dk; x++) qr[x] = q[(c0 + a) * dk + x] * qrE[x];
-            for (int u = 0; u < b; u++) for (int i = 0; i < dk; i++) krE[u * dk + i] = gam[a * dk + i] - gam[u * dk + i];
-            Blas.expInPlace(krE, 0, b * dk);
-            for (int x = 0; x < b * dk; x++) kr[x] = k[c0 * dk + x] * krE[x];
+            if (!(whole && a == 0)) blockFactors(a, b); // else prepare formed them
+            Blas.mul(q, (c0 + a) * dk, qrE, 0, qr, 0, n * dk);
+            Blas.mul(k, c0 * dk, krE, 0, kr, 0, b * dk);
             Blas.gemm(false, true, n, b, dk, 1f, qr, 0, dk, kr, 0, dk, 0f, A, 0, C);
             for (int t = a; t < b; t++) java.util.Arrays.fill(A, (t - a) * C + t + 1, (t - a) * C + b, 0f);
         }

@@ -30,12 +30,15 @@ final class GlaOp {
         Tensor last = Tensor.zeros(B, H, dk, dv);
         float[][] starts = new float[B * H][];
         Seq[] seqs = new Seq[B * H];
+        float[][] qs = geo.gatherAll(qv.data(), qv.offset(), dk, lengths), ks = geo.gatherAll(kv.data(), kv.offset(), dk, lengths);
+        float[][] vs = geo.gatherAll(vv.data(), vv.offset(), dv, lengths), gs = geo.gatherAll(gv.data(), gv.offset(), dk, lengths);
+        float[][] os = new float[B * H][];
         geo.forEach((b, h) -> {
-            int len = geo.length(lengths, b);
-            Seq s = gather(geo, b, h, len, dk, dv, qv, kv, vv, gv);
-            seqs[b * H + h] = s;
+            int len = geo.length(lengths, b), i = b * H + h;
+            Seq s = new Seq(len, dk, dv, qs[i], ks[i], vs[i], gs[i]);
+            seqs[i] = s;
             float[] S = new float[area];
-            int sOff = (b * H + h) * area;
+            int sOff = i * area;
             if (s0v != null) System.arraycopy(s0v.data(), s0v.offset() + sOff, S, 0, area);
             float[] o = new float[len * dv];
             float[] st = new float[form.intervals(len) * area];
@@ -44,48 +47,47 @@ final class GlaOp {
             } else {
                 GlaRecurrence.forward(s, S, o, st, form.chunk());
             }
-            starts[b * H + h] = st;
-            geo.scatter(o, out.data(), 0, dv, b, h, len);
+            starts[i] = st;
+            os[i] = o;
             System.arraycopy(S, 0, last.data(), sOff, area);
         });
+        geo.scatterAll(os, out.data(), 0, dv, lengths, false);
         return new Node(q, k, v, g, s0) {
             @Override
             protected void backward(Tensor[] grads) {
                 Tensor dOut = grads[0] == null ? null : grads[0].contiguous();
                 Tensor dLast = grads[1] == null ? null : grads[1].contiguous();
                 Tensor dq = gradOf(0), dk_ = gradOf(1), dv_ = gradOf(2), dg = gradOf(3), ds0 = gradOf(4);
+                float[][] dOs = dOut == null ? null : geo.gatherAll(dOut.data(), dOut.offset(), dv, lengths);
+                Seq[] gr = new Seq[B * H];
                 geo.forEach((b, h) -> {
-                    int len = geo.length(lengths, b);
-                    int sOff = (b * H + h) * area;
+                    int len = geo.length(lengths, b), i = b * H + h;
+                    int sOff = i * area;
                     float[] dS = new float[area];
                     if (dLast != null) System.arraycopy(dLast.data(), dLast.offset() + sOff, dS, 0, area);
                     if (len > 0) {
-                        Seq s = seqs[b * H + h];
-                        float[] dO = new float[len * dv];
-                        if (dOut != null) geo.gather(dOut.data(), dOut.offset(), dv, b, h, len, dO);
-                        Seq gr = Seq.zeros(len, dk, dv);
+                        float[] dO = dOs != null ? dOs[i] : new float[len * dv];
+                        gr[i] = Seq.zeros(len, dk, dv);
                         if (form.chunked()) {
-                            GlaChunkwise.backward(s, dO, dS, starts[b * H + h], form.chunk(), gr);
+                            GlaChunkwise.backward(seqs[i], dO, dS, starts[i], form.chunk(), gr[i]);
                         } else {
-                            GlaRecurrence.backward(s, dO, dS, starts[b * H + h], form.chunk(), gr);
+                            GlaRecurrence.backward(seqs[i], dO, dS, starts[i], form.chunk(), gr[i]);
                         }
-                        if (dq != null) geo.scatterAdd(gr.q(), dq.data(), dq.offset(), dk, b, h, len);
-                        if (dk_ != null) geo.scatterAdd(gr.k(), dk_.data(), dk_.offset(), dk, b, h, len);
-                        if (dv_ != null) geo.scatterAdd(gr.v(), dv_.data(), dv_.offset(), dv, b, h, len);
-                        if (dg != null) geo.scatterAdd(gr.g(), dg.data(), dg.offset(), dk, b, h, len);
                     }
                     if (ds0 != null) Blas.axpy(1f, dS, 0, ds0.data(), ds0.offset() + sOff, area);
                 });
+                if (dq != null) geo.scatterAll(part(gr, Seq::q), dq.data(), dq.offset(), dk, lengths, true);
+                if (dk_ != null) geo.scatterAll(part(gr, Seq::k), dk_.data(), dk_.offset(), dk, lengths, true);
+                if (dv_ != null) geo.scatterAll(part(gr, Seq::v), dv_.data(), dv_.offset(), dv, lengths, true);
+                if (dg != null) geo.scatterAll(part(gr, Seq::g), dg.data(), dg.offset(), dk, lengths, true);
             }
         }.outputs(out, last);
     }
 
-    private static Seq gather(Heads geo, int b, int h, int len, int dk, int dv, Tensor q, Tensor k, Tensor v, Tensor g) {
-        Seq s = Seq.zeros(len, dk, dv);
-        geo.gather(q.data(), q.offset(), dk, b, h, len, s.q());
-        geo.gather(k.data(), k.offset(), dk, b, h, len, s.k());
-        geo.gather(v.data(), v.offset(), dv, b, h, len, s.v());
-        geo.gather(g.data(), g.offset(), dk, b, h, len, s.g());
-        return s;
+    /** One field of every sequence's gradients (null where a sequence is empty). */
+    private static float[][] part(Seq[] seqs, java.util.function.Function<Seq, float[]> field) {
+        float[][] out = new float[seqs.length][];
+        for (int i = 0; i < seqs.length; i++) out[i] = seqs[i] == null ? null : field.apply(seqs[i]);
+        return out;
     }
 }

@@ -24,6 +24,16 @@ final class ChannelBlocks {
         data = new float[blocks * B * T * LANES];
     }
 
+    /**
+     * Steps per tile of {@link #copyTo}. A tile of one sequence is copied block after block: each
+     * block's source is one contiguous run, and the tile's rows of the (T, B, H) array (64 KB) stay in
+     * L2 while the blocks fill them in. Row by row instead, the copy reads B x blocks = 64 streams at
+     * once, more than the prefetchers follow, and every 64-byte load missed (JFR: 15 % of the
+     * convolution's forward + backward, 8 % tiled). {@link #of} stays row by row: there the 64
+     * streams are stores, which the store buffer absorbs, and the tiled form measured slower.
+     */
+    static final int TILE = 64;
+
     /** The blocked copy of {@code a}; with {@code len}, steps at or past a sequence's length are zero. */
     static ChannelBlocks of(float[] a, int T, int B, int H, int[] len) {
         ChannelBlocks c = new ChannelBlocks(T, B, H);
@@ -39,15 +49,16 @@ final class ChannelBlocks {
 
     /** Writes the blocks back into a (T, B, H) array; with {@code len}, steps at or past a length become zero. */
     void copyTo(float[] a, int[] len) {
-        int T = steps, B = batch, H = channels;
-        Parallel.forRange(T * B, 256, (start, end) -> {
-            for (int r = start; r < end; r++) {
-                int t = r / B, b = r % B;
-                if (len != null && t >= len[b]) {
-                    java.util.Arrays.fill(a, r * H, (r + 1) * H, 0f);
-                    continue;
+        int T = steps, B = batch, H = channels, tiles = (T + TILE - 1) / TILE;
+        Parallel.forRange(B * tiles, 1, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                int b = i / tiles, t0 = (i % tiles) * TILE, t1 = Math.min(T, t0 + TILE);
+                int valid = Math.max(t0, Math.min(t1, len == null ? T : len[b]));
+                for (int k = 0; k < blocks; k++) {
+                    int src = offset(k, b), w = width(k);
+                    for (int t = t0; t < valid; t++) System.arraycopy(data, src + t * LANES, a, (t * B + b) * H + k * LANES, w);
                 }
-                for (int k = 0; k < blocks; k++) System.arraycopy(data, offset(k, b) + t * LANES, a, r * H + k * LANES, width(k));
+                for (int t = valid; t < t1; t++) java.util.Arrays.fill(a, (t * B + b) * H, (t * B + b + 1) * H, 0f);
             }
         });
     }

@@ -3,7 +3,6 @@ package dev.recur.ssm;
 import dev.recur.kernel.Parallel;
 import dev.recur.kernel.fft.Fft;
 import dev.recur.kernel.fft.RealFft;
-import dev.recur.kernel.fft.Spectra;
 
 /**
  * The convolution form of a {@link DiscreteSsm}: with zero initial state the output is the causal
@@ -58,7 +57,7 @@ final class SsmConvolution {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] kernel = new float[T * LANES];
             float[] vT = new float[p.paddedLength() * B], outT = new float[2 * M * B], coef = new float[B * 2 * M];
-            float[] out = new float[B * T], fr = new float[bins * LANES], fi = new float[bins * LANES];
+            float[] out = new float[B * T];
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = ub.width(blk);
                 Columns uc = Columns.gather(ub, blk);
@@ -113,11 +112,9 @@ final class SsmConvolution {
                 float[] d = channelValues(s.d, h0);
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
-                    float[] sr = keepSpectra ? uRe : fr, si = keepSpectra ? uIm : fi;
-                    int so = keepSpectra ? (blk * B + b) * bins * LANES : 0;
-                    rfft.forward(ub.data, off, LANES, T, w, sr, si, so, w, ws);
-                    Spectra.multiply(sr, si, so, kRe, kIm, kOff, false, fr, fi, 0, bins * w);
-                    rfft.inverse(fr, fi, 0, w, w, yb.data, off, LANES, T, true, ws);
+                    RealFft.Product product = RealFft.Product.of(kRe, kIm, kOff, false);
+                    if (keepSpectra) product = product.keep(uRe, uIm, (blk * B + b) * bins * LANES);
+                    rfft.convolve(ub.data, off, LANES, T, w, product, yb.data, off, LANES, T, true, ws);
                     for (int t = 0; t < T; t++) {
                         int o = off + t * LANES;
                         for (int l = 0; l < LANES; l++) yb.data[o + l] += d[l] * ub.data[o + l];
@@ -153,7 +150,6 @@ final class SsmConvolution {
         ChannelBlocks gub = new ChannelBlocks(T, B, H);
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
-            float[] dr = new float[bins * LANES], di = new float[bins * LANES];
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
             float[] dK = new float[T * LANES];
             Vandermonde p = new Vandermonde(M, T);
@@ -167,11 +163,11 @@ final class SsmConvolution {
                 double[] gd = new double[LANES];
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
-                    rfft.forward(dyb.data, off, LANES, T, w, dr, di, 0, w, ws);
                     int so = (blk * B + b) * bins * LANES;
-                    Spectra.accumulateConjugateProduct(saved.uRe(), saved.uIm(), so, dr, di, 0, gr, gi, 0, bins * w); // G += conj(U) DY
-                    Spectra.multiply(dr, di, 0, saved.kRe(), saved.kIm(), blk * bins * LANES, true, dr, di, 0, bins * w);
-                    rfft.inverse(dr, di, 0, w, w, gub.data, off, LANES, T, true, ws);
+                    // du += corr(dy, K) = irfft(DY conj(K)), and G += conj(U) DY on the way
+                    RealFft.Product product = RealFft.Product.of(saved.kRe(), saved.kIm(), blk * bins * LANES, true)
+                            .accumulate(saved.uRe(), saved.uIm(), so, gr, gi, 0);
+                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, true, ws);
                     for (int t = 0; t < T; t++) {
                         int o = off + t * LANES;
                         for (int l = 0; l < LANES; l++) {

@@ -24,12 +24,13 @@ final class CpuTimes {
      */
     static Map<String, Double> measure(Map<String, Runnable> runs, int reps, int warmup) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean wall = threads() > 1;
         Map<String, List<Long>> times = new LinkedHashMap<>();
         for (int r = 0; r < reps; r++) {
             for (Map.Entry<String, Runnable> e : runs.entrySet()) {
-                long t0 = mx.getCurrentThreadCpuTime();
+                long t0 = wall ? System.nanoTime() : mx.getCurrentThreadCpuTime();
                 e.getValue().run();
-                long dt = mx.getCurrentThreadCpuTime() - t0;
+                long dt = (wall ? System.nanoTime() : mx.getCurrentThreadCpuTime()) - t0;
                 if (r >= warmup) times.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(dt);
             }
         }
@@ -40,6 +41,20 @@ final class CpuTimes {
             System.out.printf(Locale.ROOT, "  %-20s min %8.1f ms   median %8.1f ms%n", k, l.get(0) / 1e6, l.get(l.size() / 2) / 1e6);
         });
         return median;
+    }
+
+    /**
+     * The compute threads of a runner: {@code -Dthreads=N}, 1 by default. With more than one the
+     * runners time wall clock (the issue's measure; the calling thread's CPU time would miss the
+     * workers), interleaved as before, so only a quiet machine gives meaningful numbers.
+     */
+    static int threads() {
+        return Integer.getInteger("threads", 1);
+    }
+
+    /** "one thread, CPU time" or "N threads, wall time", for the runners' headers. */
+    static String clock() {
+        return threads() > 1 ? threads() + " threads, wall time" : "one thread, CPU time";
     }
 
     /** The ratio of two medians when both configurations ran. */

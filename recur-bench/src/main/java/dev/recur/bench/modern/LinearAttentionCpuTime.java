@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp recur-bench/target/recur-bench.jar
  * dev.recur.bench.modern.LinearAttentionCpuTime [repetitions] [core|layer]}; {@code -Druns=REGEX}
- * keeps the configurations whose name ("gla chunk", "deltanet recurrent", ...) matches (for profiling one).
+ * keeps the configurations whose name ("gla chunk", "deltanet recurrent", ...) matches (for profiling one);
+ * {@code -Dthreads=2} runs on two compute threads and times wall clock (the issue's measure).
  */
 public final class LinearAttentionCpuTime {
     static final int T = 2048, B = 4, HEADS = 4;
@@ -28,7 +29,7 @@ public final class LinearAttentionCpuTime {
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 12;
         String scope = args.length > 1 ? args[1] : "core";
-        Parallel.setThreads(1);
+        Parallel.setThreads(CpuTimes.threads());
         Map<String, Runnable> runs = new LinkedHashMap<>();
         for (String mixer : new String[] {"gla", "deltanet"}) {
             for (String form : new String[] {"chunk", "recurrent"}) {
@@ -36,8 +37,8 @@ public final class LinearAttentionCpuTime {
                 if (name.matches(System.getProperty("runs", ".*"))) runs.put(name, run(mixer, form, scope));
             }
         }
-        System.out.printf(Locale.ROOT, "%s: T=%d B=%d width=%d heads=%d, backend %s, one thread, CPU time per forward+backward%n",
-                scope, T, B, LinearAttentionBench.WIDTH, HEADS, Backends.active().name());
+        System.out.printf(Locale.ROOT, "%s: T=%d B=%d width=%d heads=%d, backend %s, %s per forward+backward%n",
+                scope, T, B, LinearAttentionBench.WIDTH, HEADS, Backends.active().name(), CpuTimes.clock());
         Map<String, Double> median = CpuTimes.measure(runs, reps, 2);
         for (String mixer : new String[] {"gla", "deltanet"}) CpuTimes.printRatio(median, mixer, mixer + " recurrent", mixer + " chunk");
     }
@@ -48,7 +49,7 @@ public final class LinearAttentionCpuTime {
         b.mixer = mixer;
         b.form = form;
         b.scope = scope;
-        b.threads = 1;
+        b.threads = CpuTimes.threads();
         b.setup();
         return b::forwardBackward;
     }

@@ -14,7 +14,8 @@ import java.util.Map;
  * form and the recurrence / convolution ratio.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp recur-bench/target/recur-bench.jar
- * dev.recur.bench.modern.S4dFormsCpuTime [repetitions] [forwardBackward|forward] [steps]}.
+ * dev.recur.bench.modern.S4dFormsCpuTime [repetitions] [forwardBackward|forward] [steps]};
+ * {@code -Dthreads=2} runs on two compute threads and times wall clock (the issue's measure).
  */
 public final class S4dFormsCpuTime {
     private S4dFormsCpuTime() {}
@@ -29,7 +30,7 @@ public final class S4dFormsCpuTime {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String op = args.length > 1 ? args[1] : "forwardBackward";
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 16384;
-        Parallel.setThreads(1);
+        Parallel.setThreads(CpuTimes.threads());
         Map<String, Runnable> runs = new LinkedHashMap<>();
         for (DiagonalSsm.Form form : forms()) {
             S4dFormsBench b = new S4dFormsBench();
@@ -41,8 +42,8 @@ public final class S4dFormsCpuTime {
             b.setup();
             runs.put(form.name(), "forward".equals(op) ? b::forward : b::forwardBackward);
         }
-        System.out.printf(Locale.ROOT, "S4D SSM %s: T=%d B=4 H=256 N=64, backend %s, one thread, CPU time%n",
-                op, steps, Backends.active().name());
+        System.out.printf(Locale.ROOT, "S4D SSM %s: T=%d B=4 H=256 N=64, backend %s, %s%n",
+                op, steps, Backends.active().name(), CpuTimes.clock());
         Map<String, Double> median = CpuTimes.measure(runs, reps, 1);
         CpuTimes.printRatio(median, "s4d", "RECURRENT", "CONVOLUTION");
     }

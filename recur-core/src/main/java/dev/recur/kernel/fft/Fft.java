@@ -82,14 +82,49 @@ public final class Fft {
         if (sRe.length < total || sIm.length < total) {
             throw new IllegalArgumentException("FFT scratch needs " + total + " floats, has " + Math.min(sRe.length, sIm.length));
         }
+        boolean inScratch = stages(0, stageCount(), re, im, off, sRe, sIm, 0, lanes, inverse, kernels);
+        if (inScratch) { // an odd number of stages left the result in the scratch buffers
+            System.arraycopy(sRe, 0, re, off, total);
+            System.arraycopy(sIm, 0, im, off, total);
+        }
+    }
+
+    /** The number of passes: one per radix-4 stage, plus the radix-2 stage when log2 n is odd. */
+    int stageCount() {
+        int lg = Integer.numberOfTrailingZeros(n);
+        return lg / 2 + (lg & 1);
+    }
+
+    /** The stride s of the sub-signals that stage i runs over (1 for the first). */
+    int strideOf(int stage) {
+        boolean odd = (Integer.numberOfTrailingZeros(n) & 1) == 1;
+        if (stage == 0) return 1;
+        return odd ? 2 << (2 * (stage - 1)) : 1 << (2 * stage);
+    }
+
+    float twRe(int k) {
+        return twRe[k];
+    }
+
+    float twIm(int k) {
+        return twIm[k];
+    }
+
+    /**
+     * Runs stages {@code [from, to)}; stage {@code from} reads buffer A (at aOff) and writes B (at
+     * bOff), the next reads B, and so on. Returns whether the result is in B. Callers that compute
+     * the first or last stage themselves (fused with a pack or unpack pass) run the rest here, and
+     * nobody copies the result back to where it started.
+     */
+    boolean stages(int from, int to, float[] aRe, float[] aIm, int aOff, float[] bRe, float[] bIm, int bOff,
+                   int lanes, boolean inverse, FftKernels kernels) {
         float sign = inverse ? -1f : 1f;
         Staging st = kernels != null ? null : new Staging(Math.min(BLOCK, Math.max(1, n / 2 * lanes)));
-        // The transform of the current size nCur runs over s interleaved sub-signals (stride s).
-        float[] xr = re, xi = im, yr = sRe, yi = sIm;
-        int xo = off, yo = 0;
-        int nCur = n, s = 1;
-        while (nCur > 1) {
-            int run = s * lanes;
+        float[] xr = aRe, xi = aIm, yr = bRe, yi = bIm;
+        int xo = aOff, yo = bOff;
+        boolean inB = false;
+        for (int stage = from; stage < to; stage++) {
+            int s = strideOf(stage), nCur = n / s, run = s * lanes;
             if ((Integer.numberOfTrailingZeros(nCur) & 1) == 1) { // odd log2: one radix-2 stage
                 int m = nCur / 2;
                 for (int p = 0; p < m; p++) {
@@ -99,8 +134,6 @@ public final class Fft {
                     else if (st != null && run >= BLOCK_MIN) st.radix2(xr, xi, a, b, yr, yi, c, run, wr, wi);
                     else radix2(xr, xi, a, b, yr, yi, c, run, wr, wi);
                 }
-                nCur = m;
-                s *= 2;
             } else {
                 int m = nCur / 4;
                 for (int p = 0; p < m; p++) {
@@ -115,22 +148,18 @@ public final class Fft {
                     }
                     else radix4(xr, xi, a, m * run, yr, yi, c, run, sign, w1r, w1i, w2r, w2i, w3r, w3i);
                 }
-                nCur = m;
-                s *= 4;
             }
             float[] tr = xr, ti = xi;
             xr = yr;
             xi = yi;
             yr = tr;
             yi = ti;
-            int to = xo;
+            int to2 = xo;
             xo = yo;
-            yo = to;
+            yo = to2;
+            inB = !inB;
         }
-        if (xr != re) { // an odd number of stages left the result in the scratch buffers
-            System.arraycopy(xr, xo, re, off, total);
-            System.arraycopy(xi, xo, im, off, total);
-        }
+        return inB;
     }
 
     /** y[c+r] = x[a+r] + x[b+r]; y[c+run+r] = (x[a+r] - x[b+r]) w, over a contiguous run. */

@@ -24,6 +24,26 @@ interface FftKernels {
     void splitInverse(float[] re, float[] im, int p, int q, boolean first, float wr, float wi, float scale,
                       float[] zr, float[] zi, int o, int lanes);
 
+    /**
+     * The first radix-4 stage of a forward real transform fused with its pack pass, for one p: the
+     * packed inputs a = (x[ar..], x[ai..]) and b = (x[br..], x[bi..]) (an offset < 0 reads zeros)
+     * and c = d = 0 (the zero padding), into the four outputs at c, c+lanes, c+2lanes, c+3lanes.
+     */
+    void packRadix4(float[] x, int ar, int ai, int br, int bi, float[] yr, float[] yi, int c, int lanes,
+                    float w1r, float w1i, float w2r, float w2i, float w3r, float w3i);
+
+    /** The same for a first radix-2 stage: a = (x[ar..], x[ai..]), b = 0, outputs a and a w at c, c+lanes. */
+    void packRadix2(float[] x, int ar, int ai, float[] yr, float[] yi, int c, int lanes, float wr, float wi);
+
+    /**
+     * The last radix-4 stage of an inverse real transform (twiddles 1) fused with its unpack pass:
+     * inputs at a, a+q, a+2q, a+3q (lanes each); the outputs y0 and y1 (the first half; the second
+     * is the zero padding's image, not needed) go to x at r0/i0 (y0 re/im) and r1/i1 (y1), added
+     * to what is there when {@code accumulate}; an offset < 0 is not written.
+     */
+    void unpackRadix4(float[] xr, float[] xi, int a, int q, float sign, float[] x, int r0, int i0, int r1, int i1,
+                      int lanes, boolean accumulate);
+
     /** See {@link Spectra#multiply}. */
     void multiply(float[] ar, float[] ai, int aOff, float[] br, float[] bi, int bOff, boolean conjB,
                   float[] outR, float[] outI, int outOff, int n);

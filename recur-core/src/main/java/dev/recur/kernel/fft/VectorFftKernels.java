@@ -59,6 +59,78 @@ final class VectorFftKernels implements FftKernels {
     }
 
     @Override
+    public void packRadix4(float[] x, int ar, int ai, int br, int bi, float[] yr, float[] yi, int c, int lanes,
+                           float w1r, float w1i, float w2r, float w2i, float w3r, float w3i) {
+        int L = S.length(), l = 0;
+        for (; l <= lanes - L; l += L) packRadix4At(x, ar, ai, br, bi, l, yr, yi, c + l, lanes, w1r, w1i, w2r, w2i, w3r, w3i, null);
+        if (l < lanes) {
+            packRadix4At(x, ar, ai, br, bi, l, yr, yi, c + l, lanes, w1r, w1i, w2r, w2i, w3r, w3i, S.indexInRange(l, lanes));
+        }
+    }
+
+    private static void packRadix4At(float[] x, int ar, int ai, int br, int bi, int l, float[] yr, float[] yi, int o, int lanes,
+                                     float w1r, float w1i, float w2r, float w2i, float w3r, float w3i, VectorMask<Float> m) {
+        FloatVector a = row(x, ar, l, m), ia = row(x, ai, l, m), b = row(x, br, l, m), ib = row(x, bi, l, m);
+        store(a.add(b), yr, o, m);
+        store(ia.add(ib), yi, o, m);
+        FloatVector t1r = a.add(ib), t1i = ia.sub(b), t2r = a.sub(b), t2i = ia.sub(ib), t3r = a.sub(ib), t3i = ia.add(b);
+        store(t1r.mul(w1r).sub(t1i.mul(w1i)), yr, o + lanes, m);
+        store(t1r.mul(w1i).add(t1i.mul(w1r)), yi, o + lanes, m);
+        store(t2r.mul(w2r).sub(t2i.mul(w2i)), yr, o + 2 * lanes, m);
+        store(t2r.mul(w2i).add(t2i.mul(w2r)), yi, o + 2 * lanes, m);
+        store(t3r.mul(w3r).sub(t3i.mul(w3i)), yr, o + 3 * lanes, m);
+        store(t3r.mul(w3i).add(t3i.mul(w3r)), yi, o + 3 * lanes, m);
+    }
+
+    @Override
+    public void packRadix2(float[] x, int ar, int ai, float[] yr, float[] yi, int c, int lanes, float wr, float wi) {
+        int L = S.length(), l = 0;
+        for (; l <= lanes - L; l += L) packRadix2At(x, ar, ai, l, yr, yi, c + l, lanes, wr, wi, null);
+        if (l < lanes) packRadix2At(x, ar, ai, l, yr, yi, c + l, lanes, wr, wi, S.indexInRange(l, lanes));
+    }
+
+    private static void packRadix2At(float[] x, int ar, int ai, int l, float[] yr, float[] yi, int o, int lanes,
+                                     float wr, float wi, VectorMask<Float> m) {
+        FloatVector a = row(x, ar, l, m), ia = row(x, ai, l, m);
+        store(a, yr, o, m);
+        store(ia, yi, o, m);
+        store(a.mul(wr).sub(ia.mul(wi)), yr, o + lanes, m);
+        store(a.mul(wi).add(ia.mul(wr)), yi, o + lanes, m);
+    }
+
+    @Override
+    public void unpackRadix4(float[] xr, float[] xi, int a, int q, float sign, float[] x, int r0, int i0, int r1, int i1,
+                             int lanes, boolean accumulate) {
+        int L = S.length(), l = 0;
+        for (; l <= lanes - L; l += L) unpackRadix4At(xr, xi, a + l, q, sign, x, r0, i0, r1, i1, l, accumulate, null);
+        if (l < lanes) unpackRadix4At(xr, xi, a + l, q, sign, x, r0, i0, r1, i1, l, accumulate, S.indexInRange(l, lanes));
+    }
+
+    private static void unpackRadix4At(float[] xr, float[] xi, int i0, int q, float sign, float[] x, int r0, int m0, int r1, int m1,
+                                       int l, boolean accumulate, VectorMask<Float> m) {
+        FloatVector ar = load(xr, i0, m), ai = load(xi, i0, m), br = load(xr, i0 + q, m), bi = load(xi, i0 + q, m);
+        FloatVector cr = load(xr, i0 + 2 * q, m), ci = load(xi, i0 + 2 * q, m);
+        FloatVector dr = load(xr, i0 + 3 * q, m), di = load(xi, i0 + 3 * q, m);
+        FloatVector pr = ar.add(cr), pi = ai.add(ci), mr = ar.sub(cr), mi = ai.sub(ci);
+        FloatVector sr = br.add(dr), si = bi.add(di);
+        FloatVector jr = bi.sub(di).mul(-sign), ji = br.sub(dr).mul(sign);
+        put(pr.add(sr), x, r0, l, accumulate, m);
+        put(pi.add(si), x, m0, l, accumulate, m);
+        put(mr.sub(jr), x, r1, l, accumulate, m);
+        put(mi.sub(ji), x, m1, l, accumulate, m);
+    }
+
+    /** Lanes [l, l+L) of the row at off, or zeros when off < 0. */
+    private static FloatVector row(float[] x, int off, int l, VectorMask<Float> m) {
+        return off < 0 ? FloatVector.zero(S) : load(x, off + l, m);
+    }
+
+    private static void put(FloatVector v, float[] x, int off, int l, boolean accumulate, VectorMask<Float> m) {
+        if (off < 0) return;
+        store(accumulate ? load(x, off + l, m).add(v) : v, x, off + l, m);
+    }
+
+    @Override
     public void splitForward(float[] zr, float[] zi, int p, int q, float wr, float wi, float[] re, float[] im, int o, int lanes) {
         int L = S.length(), l = 0;
         for (; l <= lanes - L; l += L) splitForwardAt(zr, zi, p + l, q + l, wr, wi, re, im, o + l, null);

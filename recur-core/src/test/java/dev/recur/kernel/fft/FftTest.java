@@ -252,6 +252,90 @@ class FftTest {
     }
 
     @Test
+    void paddedSignalsTakeTheFusedFirstAndLastStagesAndStillMatchTheDefinition() {
+        // length <= m/2: the pack pass runs inside the first stage and the inverse writes only the first half
+        Rng rng = new Rng(16);
+        for (int m = 2; m <= 1024; m *= 2) {
+            for (int lanes : new int[] {1, 5, 16}) {
+                for (int length : new int[] {m / 2, Math.max(0, m / 2 - 1), 1}) {
+                    RealFft rfft = new RealFft(m);
+                    RealFft.Workspace ws = rfft.workspace(lanes);
+                    int xOff = 2, bins = rfft.bins();
+                    float[] x = gaussian(rng, xOff + length * lanes);
+                    float[] re = new float[bins * lanes], im = new float[bins * lanes];
+                    rfft.forward(x, xOff, lanes, length, lanes, re, im, 0, lanes, ws);
+                    for (int l = 0; l < lanes; l++) {
+                        double[] padded = java.util.Arrays.copyOf(lane(x, xOff, length, lanes, l), m);
+                        double[][] want = naiveDft(padded, new double[m], false);
+                        double err = complexError(lane(re, 0, bins, lanes, l), lane(im, 0, bins, lanes, l),
+                                java.util.Arrays.copyOf(want[0], bins), java.util.Arrays.copyOf(want[1], bins));
+                        assertTrue(err < 3e-7, "m=" + m + " lanes=" + lanes + " length=" + length + ": error " + err);
+                    }
+                    // the pruned inverse (first `length` samples) against the full one
+                    float[] full = new float[m * lanes], part = new float[xOff + length * lanes];
+                    rfft.inverse(re, im, 0, lanes, lanes, full, 0, lanes, m, false, ws);
+                    rfft.inverse(re, im, 0, lanes, lanes, part, xOff, lanes, length, false, ws);
+                    for (int i = 0; i < length * lanes; i++) {
+                        assertEquals(full[i], part[xOff + i], 1e-6f, "m=" + m + " length=" + length);
+                        assertEquals(x[xOff + i], part[xOff + i], 1e-5f, "round trip m=" + m);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void fusedConvolutionGivesTheBitsOfItsSeparatePasses() {
+        // convolve == forward, (accumulate conj(A) X,) multiply, inverse, with either set of kernels
+        Rng rng = new Rng(17);
+        FftKernels vector = dev.recur.kernel.Backends.vectorAvailable() ? FftKernels.vector() : null;
+        for (int m = 2; m <= 1024; m *= 2) {
+            for (int lanes : new int[] {1, 3, 8, 16, 17}) {
+                RealFft rfft = new RealFft(m);
+                int bins = rfft.bins(), n = bins * lanes;
+                for (int length : new int[] {m / 2, Math.max(1, m / 2 - 3), m}) {
+                    float[] x = gaussian(rng, length * lanes), kr = gaussian(rng, n + 1), ki = gaussian(rng, n + 1);
+                    float[] ar = gaussian(rng, n), ai = gaussian(rng, n), g0r = gaussian(rng, n), g0i = gaussian(rng, n);
+                    float[] y0 = gaussian(rng, length * lanes);
+                    for (boolean conj : new boolean[] {false, true}) {
+                        float[][] results = new float[4][];
+                        int r = 0;
+                        for (FftKernels kernels : new FftKernels[] {null, vector}) {
+                            if (kernels == null && r > 0) continue;
+                            // separate passes
+                            RealFft.Workspace ws = rfft.workspace(lanes);
+                            float[] xr = new float[n], xi = new float[n], gr = g0r.clone(), gi = g0i.clone(), y = y0.clone();
+                            rfft.forward(x, 0, lanes, length, lanes, xr, xi, 0, lanes, ws, kernels);
+                            float[] keptR = xr.clone(), keptI = xi.clone();
+                            Spectra.accumulateConjugateProduct(ar, ai, 0, xr, xi, 0, gr, gi, 0, n, kernels);
+                            Spectra.multiply(xr, xi, 0, kr, ki, 1, conj, xr, xi, 0, n, kernels);
+                            rfft.inverse(xr, xi, 0, lanes, lanes, y, 0, lanes, length, true, ws, kernels);
+                            // fused
+                            float[] fr = new float[n + 2], fi = new float[n + 2], hr = g0r.clone(), hi = g0i.clone(), z = y0.clone();
+                            RealFft.Product product = RealFft.Product.of(kr, ki, 1, conj).keep(fr, fi, 2).accumulate(ar, ai, 0, hr, hi, 0);
+                            rfft.convolve(x, 0, lanes, length, lanes, product, z, 0, lanes, length, true, rfft.workspace(lanes), kernels);
+                            String at = "m=" + m + " lanes=" + lanes + " length=" + length + " conj=" + conj + " vector=" + (kernels != null);
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(y, z, "output " + at);
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(gr, hr, "accumulated re " + at);
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(gi, hi, "accumulated im " + at);
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(keptR, java.util.Arrays.copyOfRange(fr, 2, n + 2), "kept " + at);
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(keptI, java.util.Arrays.copyOfRange(fi, 2, n + 2), "kept " + at);
+                            results[r++] = z;
+                            if (kernels == null && vector == null) break;
+                        }
+                        if (vector != null) org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], "vector twin m=" + m);
+                        // without keep or accumulation, into a fresh output
+                        float[] plain = new float[length * lanes];
+                        rfft.convolve(x, 0, lanes, length, lanes, RealFft.Product.of(kr, ki, 1, conj), plain, 0, lanes, length, false,
+                                rfft.workspace(lanes), null);
+                        for (int i = 0; i < plain.length; i++) assertEquals(results[0][i] - y0[i], plain[i], 1e-4f * (1 + Math.abs(plain[i])));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void sharedTransformsAreCachedPerSize() {
         org.junit.jupiter.api.Assertions.assertSame(RealFft.ofSize(64), RealFft.ofSize(64));
         assertEquals(128, RealFft.ofSize(128).size());
