@@ -1,5 +1,6 @@
 package dev.recur.model;
 
+import dev.recur.ConfigException;
 import dev.recur.autodiff.Var;
 import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerState;
@@ -7,9 +8,11 @@ import dev.recur.layer.Lengths;
 import dev.recur.layer.SequenceOutput;
 import dev.recur.layer.StepOutput;
 import dev.recur.nn.Embedding;
+import dev.recur.nn.Init;
 import dev.recur.nn.LayerNorm;
 import dev.recur.nn.Linear;
 import dev.recur.nn.Module;
+import dev.recur.ops.MatMul;
 import dev.recur.ops.Shape;
 import dev.recur.random.Rng;
 import dev.recur.tensor.ShapeException;
@@ -43,7 +46,7 @@ public final class SequenceModel extends Module {
             // a tied head scores h · e_v with h the final norm's output (length ~ sqrt(W)): unit-variance
             // embeddings would start with logits of size ~ sqrt(W) and a loss far above chance, so
             // tied embeddings start at variance 1/W (logits ~ N(0, 1))
-            if (config.tie()) dev.recur.nn.Init.normal(embed.weight().value(), 0, 1 / Math.sqrt(w), rng);
+            if (config.tie()) Init.normal(embed.weight().value(), 0, 1 / Math.sqrt(w), rng);
             inputProj = null;
         }
         Module stack = child("blocks", new Stack());
@@ -56,7 +59,7 @@ public final class SequenceModel extends Module {
             size = b.outputSize();
         }
         finalNorm = config.norm() ? child("norm_f", new LayerNorm(size)) : null;
-        if (config.tie() && size != w) throw new dev.recur.ConfigException("tie=true needs the last block's width " + size + " to equal the embedding's " + w);
+        if (config.tie() && size != w) throw new ConfigException("tie=true needs the last block's width " + size + " to equal the embedding's " + w);
         head = config.tie() ? null : child("head", new Linear(size, config.head().outputs(), rng));
     }
 
@@ -132,7 +135,7 @@ public final class SequenceModel extends Module {
 
     /** The head's outputs of final hidden states (..., W): its own linear map, or the embedding's transpose when tied. */
     private Var head(Var h) {
-        return head != null ? head.forward(h) : dev.recur.ops.MatMul.linear(h, embed.weight(), null);
+        return head != null ? head.forward(h) : MatMul.linear(h, embed.weight(), null);
     }
 
     /** The streaming state of every block, for {@link #stepTokens}. */
