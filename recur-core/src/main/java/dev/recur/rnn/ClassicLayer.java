@@ -1,6 +1,7 @@
 package dev.recur.rnn;
 
 import dev.recur.ConfigException;
+import dev.recur.autodiff.GradMode;
 import dev.recur.autodiff.Var;
 import dev.recur.layer.LayerConfig;
 import dev.recur.layer.LayerState;
@@ -174,7 +175,7 @@ public final class ClassicLayer extends SequenceLayer {
 
     /** Whether a backward pass could reach anything from this forward: grad mode on and some input or parameter requiring it. */
     private boolean needsGradient(Var x, LayerState initial) {
-        if (!dev.recur.autodiff.GradMode.isEnabled()) return false;
+        if (!GradMode.isEnabled()) return false;
         if (x.requiresGrad()) return true;
         if (initial != null) for (Var v : initial.tensors().values()) if (v.requiresGrad()) return true;
         for (Parameter p : namedParameters().values()) if (p.requiresGrad()) return true;
