@@ -222,6 +222,20 @@ final class FrozenLayer {
         float[] c = !lstm ? null : prev[1] == null ? (zeros != null ? zeros : new float[n]) : prev[1].data();
         int co = !lstm || prev[1] == null ? 0 : prev[1].offset() + l * n;
         f.step(B, in, inOff, inWidth[l], h, ho, c, co, next[0].data(), l * n, lstm ? next[1].data() : null, l * n,
-                new float[f.scratch(B)]);
+                scratch(f.scratch(B)));
     }
+
+    /**
+     * The calling thread's gate scratch for a fused step, reused from step to step: a fresh 4 KB
+     * array per LSTM step (H = 256) was new memory for the caches to take in every step. Per thread,
+     * so that a layer (or stream) shared by threads stays safe; a step's workers write their units'
+     * part of the caller's array, and nothing in it outlives the step.
+     */
+    private static float[] scratch(int size) {
+        float[] g = SCRATCH.get();
+        if (g.length < size) SCRATCH.set(g = new float[size]);
+        return g;
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 }
