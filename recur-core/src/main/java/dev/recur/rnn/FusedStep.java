@@ -17,7 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * sweep puts vector math beyond C2's inlining budget, where it runs boxed).
  *
  * <p>Tiles are split over the compute threads when the weight is large enough to pay for the
- * hand-off (above {@link #PARALLEL_BYTES}); each step sweeps its tiles in the opposite order of the
+ * hand-off (above {@link #PARALLEL_BYTES}) and while the pool's workers take their chunks in time
+ * ({@link Parallel#workersKeepingUp}: a half left to the caller costs it the whole step plus the
+ * hand-off); each step sweeps its tiles in the opposite order of the
  * step before, so that the tiles used last (still in L2) are the first ones read again. Neither
  * changes a result: every unit's sums run in the same order (bias, then x, then h).
  *
@@ -148,7 +150,7 @@ final class FusedStep {
               float[] g) {
         boolean rev = reverse;
         reverse = !rev;
-        int minChunk = (long) w.length * 4 >= PARALLEL_BYTES ? (tiles + 1) / 2 : tiles;
+        int minChunk = (long) w.length * 4 >= PARALLEL_BYTES && Parallel.workersKeepingUp() ? (tiles + 1) / 2 : tiles;
         Parallel.forRange(tiles, minChunk, (t0, t1) -> range(B, x, xo, ldx, h, ho, c, co, hn, hno, cn, cno, g, t0, t1, rev));
     }
 

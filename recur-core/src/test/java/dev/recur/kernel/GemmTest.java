@@ -242,6 +242,8 @@ class GemmTest {
                     Case.random(rng, false, false, 32, 1000, 256, 1f, 0f, false),  // 8 chunks, one row block
                     Case.random(rng, true, false, 200, 333, 300, 2.5f, -0.5f, true), // 8 chunks, several row blocks
                     Case.random(rng, false, true, 45, 777, 130, 1f, 1.75f, true),    // chunks of a transposed B, odd sizes
+                    Case.random(rng, false, false, 1, 1000, 256, 1f, 0f, false),   // one row in column halves (while the worker keeps up)
+                    Case.random(rng, true, false, 2, 1030, 300, 0.5f, 1.25f, true), // two rows, a partial last panel
             };
             for (Case cs : cases) {
                 Parallel.setThreads(1);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +134,12 @@ class ParallelTest {
         }
         for (Thread t : ts) t.join();
         for (int i = 0; i < callers * n; i++) assertEquals(reps, hits.get(i));
+    }
+
+    @Test
+    void oneThreadNeverReportsWorkersKeepingUp() {
+        Parallel.setThreads(1);
+        for (int i = 0; i < 100; i++) assertFalse(Parallel.workersKeepingUp(), "call " + i);
     }
 
     @Test

@@ -22,6 +22,16 @@ public final class VectorGemm implements Gemm {
      */
     static final long MIN_FMAS_PER_PART = 1L << 18;
 
+    /**
+     * A product of one or two rows is split from twice this (one column share per thread, e.g.
+     * 1×256×1024 in halves), but only while the pool's workers take their chunks in time
+     * ({@link Parallel#workersKeepingUp}): then each core streams half of B (11-12 µs against
+     * 15-18 µs whole, Zen 3, a probe with a dedicated spinning helper, load 6-7), while a half left to
+     * the caller makes it stream B in half rows, slower than whole ones (21 µs). The bits are the
+     * same either way: every column's sums run over k in the same order.
+     */
+    static final long MIN_FMAS_PER_ROW_PART = 1L << 16;
+
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -81,6 +91,9 @@ public final class VectorGemm implements Gemm {
         long fmas = (long) p.m() * p.n() * p.k();
         int threads = Parallel.threads();
         int chunks = (int) Math.min((long) threads * CHUNKS_PER_THREAD, Math.max(1, fmas / MIN_FMAS_PER_PART));
+        if (chunks == 1 && p.m() <= Product.SWEEP_MAX_ROWS && fmas >= 2 * MIN_FMAS_PER_ROW_PART && Parallel.workersKeepingUp()) {
+            chunks = threads;
+        }
         int panels = Blocking.panels(p.n()), tiles = (p.m() + MR - 1) / MR;
         boolean byCols = panels >= 4 * threads || panels >= tiles;
         int units = byCols ? panels : tiles;
