@@ -81,8 +81,8 @@ public final class Parallel {
 
     /**
      * Whether a short call (tens of microseconds) should be split over the pool now: true when
-     * there is more than one thread and the workers kept up in 7 of the last 8 calls that
-     * offered them chunks (each worker took one, and the caller then waited for them at most a quarter
+     * there is more than one thread and the workers kept up in 7 of the last 8 calls of at least
+     * 2 µs that offered them chunks (each worker took one, and the caller then waited for them at most a quarter
      * as long as its own chunks took, plus 1 µs), and every 64th time it is asked otherwise (so that a worker that is
      * back on a core is noticed). A worker the OS has put aside leaves its chunk to the caller, who
      * then runs every chunk, and a split product can be slower than one run whole (a batch-1 GEMM
@@ -216,9 +216,13 @@ public final class Parallel {
                 await(j);
                 long waited = System.nanoTime() - t1;
                 job = IDLE;
-                // kept up: each worker took a chunk, and the caller did not wait on one much longer than its own took
-                boolean took = j.byWorkers.get() >= Math.min(parts - 1, workers.length);
-                kept = kept << 1 | (took && waited <= (t1 - t0) / 4 + 1_000 ? 1 : 0);
+                // kept up: each worker took a chunk, and the caller did not wait on one much longer than its own took;
+                // calls shorter than the hand-off (an element-wise pass, whose chunks the caller may well take
+                // all before a spinning worker looks) say nothing about the workers and are left out
+                if (t1 - t0 >= 2_000) {
+                    boolean took = j.byWorkers.get() >= Math.min(parts - 1, workers.length);
+                    kept = kept << 1 | (took && waited <= (t1 - t0) / 4 + 1_000 ? 1 : 0);
+                }
                 Throwable failure = own != null ? own : j.failure;
                 if (own != null && j.failure != null) own.addSuppressed(j.failure);
                 if (failure instanceof RuntimeException e) throw e;
