@@ -13,7 +13,16 @@ import java.util.Arrays;
 final class Blas {
     private Blas() {}
 
-    /** {@code C = alpha op(A) op(B) + beta C} (row-major, leading dimensions as in BLAS). */
+    /**
+     * Whether the chunk-sized products take {@link SmallGemm} (the Vector API is in use); the scalar
+     * backend keeps its own GEMM throughout.
+     */
+    private static final boolean PACKED_ONLY = Boolean.getBoolean("recur.linear.packedGemm");
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} (row-major, leading dimensions as in BLAS); chunk-sized
+     * products on the vector backend go to {@link SmallGemm}.
+     */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
@@ -24,6 +33,10 @@ final class Blas {
             } else if (beta != 1f) {
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * ldc + j] *= beta;
             }
+            return;
+        }
+        if (!PACKED_ONLY && SmallGemm.suits(m, n, k) && "vector".equals(Backends.active().name())) {
+            SmallGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         Backends.active().gemm().sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
