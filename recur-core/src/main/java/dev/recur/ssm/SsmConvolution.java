@@ -136,8 +136,9 @@ final class SsmConvolution {
         int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;
-        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input();
-        ChannelBlocks gub = new ChannelBlocks(T, B, H);
+        // du overwrites dy block by block (each convolution reads its signal in full before it writes):
+        // one full-size array fewer to allocate, zero and collect.
+        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input(), gub = dyb;
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
@@ -150,17 +151,17 @@ final class SsmConvolution {
                 // spectrum holds D at lag 0 (see forward), so du includes D dy, and g_D = dK_0.
                 java.util.Arrays.fill(gr, 0f);
                 java.util.Arrays.fill(gi, 0f);
+                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null; // before du replaces dy
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
                     int so = (blk * B + b) * bins * LANES;
                     // du += corr(dy, K) = irfft(DY conj(K)), and G += conj(U) DY on the way
                     RealFft.Product product = RealFft.Product.of(saved.kRe(), saved.kIm(), blk * bins * LANES, true)
                             .accumulate(saved.uRe(), saved.uIm(), so, gr, gi, 0);
-                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, true, ws);
+                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, false, ws);
                 }
                 rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
                 for (int l = 0; l < w; l++) grads.d[h0 + l] += dK[l];
-                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null;
                 Columns uc = finalGrad ? Columns.gather(ub, blk) : null;
                 Columns guc = finalGrad ? new Columns(T, B, w) : null;
                 for (int hl = 0; hl < w; hl++) {
