@@ -34,9 +34,10 @@ mkdir -p "$out"
 work="$root/runs/synthetic-sweep"
 NICE=${NICE:-nice -n 19}
 CAP=${CAP:-60}
-# ParallelGC's adaptive sizing resizes the young generation at every collection, and the pages it
-# hands back and takes again cost page faults: at MQAR T=64, a fifth of the process's CPU time was
-# system time (5.3 s of 25 s for 300 steps) and 0.6 s with a fixed 512 MB young generation
+# ParallelGC's adaptive sizing resizes the young generation as it goes, and the pages it hands back
+# and takes again cost page faults: 300-400 MQAR steps at T=64 took 1.6-5.3 s of system time with
+# it (up to a fifth of the process's CPU time, varying with the machine's memory traffic) and
+# 0.6-0.7 s with a fixed 512 MB young generation
 export RECUR_JAVA_OPTS=${RECUR_JAVA_OPTS:--XX:-UseAdaptiveSizePolicy -Xmn512m}
 
 # MQAR: Zoology's Figure 2 data (vocabulary 8192, zero fill between the queries), one setting per run
