@@ -15,8 +15,8 @@
 #
 # MQAR recipe (see BENCHMARKS.md): 100,000 training sequences (Zoology's count; fewer and the
 # models memorise them), batch 32, AdamW with 50 warm-up steps then cosine decay to lr/10, clip
-# 1.0, seed 1, tied embeddings, 2 blocks without MLP; attention with learned absolute positions
-# (Zoology's input, no RoPE). Steps and learning rates per setting and model below.
+# 1.0, seed 1, tied embeddings, 2 blocks without MLP; attention as Zoology's: one head at every
+# width, learned absolute positions (no RoPE). Steps and learning rates per setting and model below.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=all
@@ -54,7 +54,7 @@ mqar_lr() { [ -n "${LR:-}" ] && { echo "$LR"; return; }; case "$1" in *) echo 3e
 # per-model options: linear attention and the hybrid with 2 heads, attention with learned positions, everything tied
 spec() { # NAME WIDTH SEQ_LEN
   case "$1" in
-    attention) echo "attention:2x$2,tie=true,rope=false,positions=$3" ;;
+    attention) echo "attention:2x$2,heads=1,tie=true,rope=false,positions=$3" ;;
     gla|deltanet|deltaproduct|gla+attention) echo "$1:2x$2,heads=2,tie=true" ;;
     *) echo "$1:2x$2,tie=true" ;;
   esac
