@@ -91,6 +91,11 @@ final class FrozenLayer {
         }
     }
 
+    /** Layer l's {@link FusedStep}, or null where it has none. */
+    FusedStep fusedFor(int l) {
+        return fused[l];
+    }
+
     /** Whether layer l steps through a {@link FusedStep} at small batches. */
     boolean fused(int l) {
         return fused[l] != null;
