@@ -73,6 +73,8 @@ final class SsmConvolution {
                     }
                     p.combine(coef, 1, 0, T, out);
                     for (int l = 0; l < T; l++) kernel[l * w + hl] = out[l];
+                    // D u is the convolution with D at lag 0: in the kernel, it costs no pass over the output.
+                    kernel[hl] += (float) s.d[h];
                     // Final state: S_b = sum_{j < L_b} u_{b, L_b-1-j} P_j.
                     uc.reversed(hl, len, vT, p.paddedLength(), false);
                     p.sums(vT, B, T, 0, outT);
@@ -109,16 +111,11 @@ final class SsmConvolution {
                 int kOff = blk * bins * LANES;
                 rfft.forward(kernel, 0, w, T, w, kRe, kIm, kOff, w, ws);
                 if (y0 != null) y0.scatter(yb, blk, false);
-                float[] d = channelValues(s.d, h0);
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
                     RealFft.Product product = RealFft.Product.of(kRe, kIm, kOff, false);
                     if (keepSpectra) product = product.keep(uRe, uIm, (blk * B + b) * bins * LANES);
                     rfft.convolve(ub.data, off, LANES, T, w, product, yb.data, off, LANES, T, true, ws);
-                    for (int t = 0; t < T; t++) {
-                        int o = off + t * LANES;
-                        for (int l = 0; l < LANES; l++) yb.data[o + l] += d[l] * ub.data[o + l];
-                    }
                 }
             }
         });
@@ -126,28 +123,22 @@ final class SsmConvolution {
         return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? ub : null);
     }
 
-    /** {@code v[h0 .. h0+LANES)} as floats (zero past the end), the per-lane factors of a block. */
-    private static float[] channelValues(double[] v, int h0) {
-        float[] f = new float[LANES];
-        for (int l = 0; l < LANES && h0 + l < v.length; l++) f[l] = (float) v[h0 + l];
-        return f;
-    }
-
     /**
      * Gradients: {@code dy} (T, B, H; entries past a length are ignored), gxL the final state's
-     * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length stay zero)
-     * and adds into {@code gx0} (null when not wanted).
+     * gradient (null for none). Adds the input's gradient into {@code gu} from {@code guOff} (rows
+     * past a length get nothing) and into {@code gx0} (null when not wanted).
      */
     static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] dyIn, int T, int B, int[] len,
                                       float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
-                                      float[] gu, float[] gx0Re, float[] gx0Im) {
+                                      float[] gu, int guOff, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
         RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;
-        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input();
-        ChannelBlocks gub = new ChannelBlocks(T, B, H);
+        // du overwrites dy block by block (each convolution reads its signal in full before it writes):
+        // one full-size array fewer to allocate, zero and collect.
+        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input(), gub = dyb;
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
@@ -156,30 +147,21 @@ final class SsmConvolution {
             Work work = new Work(p.paddedLength(), T, B, M);
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = ub.width(blk);
-                // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra.
+                // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra. The kernel's
+                // spectrum holds D at lag 0 (see forward), so du includes D dy, and g_D = dK_0.
                 java.util.Arrays.fill(gr, 0f);
                 java.util.Arrays.fill(gi, 0f);
-                float[] d = channelValues(s.d, h0);
-                double[] gd = new double[LANES];
+                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null; // before du replaces dy
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
                     int so = (blk * B + b) * bins * LANES;
                     // du += corr(dy, K) = irfft(DY conj(K)), and G += conj(U) DY on the way
                     RealFft.Product product = RealFft.Product.of(saved.kRe(), saved.kIm(), blk * bins * LANES, true)
                             .accumulate(saved.uRe(), saved.uIm(), so, gr, gi, 0);
-                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, true, ws);
-                    for (int t = 0; t < T; t++) {
-                        int o = off + t * LANES;
-                        for (int l = 0; l < LANES; l++) {
-                            float g = dyb.data[o + l];
-                            gub.data[o + l] += d[l] * g;
-                            gd[l] += (double) g * ub.data[o + l];
-                        }
-                    }
+                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, false, ws);
                 }
-                for (int l = 0; l < w; l++) grads.d[h0 + l] += gd[l];
                 rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
-                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null;
+                for (int l = 0; l < w; l++) grads.d[h0 + l] += dK[l];
                 Columns uc = finalGrad ? Columns.gather(ub, blk) : null;
                 Columns guc = finalGrad ? new Columns(T, B, w) : null;
                 for (int hl = 0; hl < w; hl++) {
@@ -205,7 +187,7 @@ final class SsmConvolution {
             }
         });
         // Rows past a length are mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
-        gub.copyTo(gu, len);
+        gub.copyTo(gu, guOff, len, true);
         return grads;
     }
 
