@@ -149,28 +149,37 @@ final class FusedStep {
         boolean rev = reverse;
         reverse = !rev;
         int minChunk = (long) w.length * 4 >= PARALLEL_BYTES ? (tiles + 1) / 2 : tiles;
+        Parallel.forRange(tiles, minChunk, (t0, t1) -> range(B, x, xo, ldx, h, ho, c, co, hn, hno, cn, cno, g, t0, t1, rev));
+    }
+
+    /** Number of tiles (the units of a thread split). */
+    int tiles() {
+        return tiles;
+    }
+
+    /** The part of {@link #step} for tiles {@code [t0, t1)}, swept in reverse when {@code rev}: their sums, then their units' gate pass. */
+    void range(int B, float[] x, int xo, int ldx, float[] h, int ho, float[] c, int co, float[] hn, int hno, float[] cn, int cno,
+               float[] g, int t0, int t1, boolean rev) {
         int gs = scratch(1);
-        Parallel.forRange(tiles, minChunk, (t0, t1) -> {
-            boolean pairs = kind != Kind.GRU;
-            for (int i = t0; i < t1; i += pairs ? 2 : 1) {
-                int t = rev ? t0 + t1 - 1 - i : i;
-                for (int b = 0; b < B; b++) {
-                    int xb = xo + b * ldx, hb = ho + b * H;
-                    if (kind == Kind.GRU) sweepGru(t, x, xb, h, hb, g, b * gs);
-                    else if (pairs && i + 1 < t1) sweepPair(t, rev ? t - 1 : t + 1, x, xb, h, hb, g, b * gs);
-                    else sweep4(t, x, xb, h, hb, g, b * gs);
-                }
-            }
-            int u0 = t0 * units, n = (t1 - t0) * units;
+        boolean pairs = kind != Kind.GRU;
+        for (int i = t0; i < t1; i += pairs ? 2 : 1) {
+            int t = rev ? t0 + t1 - 1 - i : i;
             for (int b = 0; b < B; b++) {
-                int u = b * H + u0;
-                switch (kind) {
-                    case LSTM -> lstmGates(g, b * gs + u0, n, c, co + u, hn, hno + u, cn, cno + u, u0);
-                    case GRU -> gruGates(g, b * gs + u0, n, h, ho + u, hn, hno + u);
-                    case ELMAN -> elmanGates(g, b * gs + u0, n, hn, hno + u);
-                }
+                int xb = xo + b * ldx, hb = ho + b * H;
+                if (kind == Kind.GRU) sweepGru(t, x, xb, h, hb, g, b * gs);
+                else if (pairs && i + 1 < t1) sweepPair(t, rev ? t - 1 : t + 1, x, xb, h, hb, g, b * gs);
+                else sweep4(t, x, xb, h, hb, g, b * gs);
             }
-        });
+        }
+        int u0 = t0 * units, n = (t1 - t0) * units;
+        for (int b = 0; b < B; b++) {
+            int u = b * H + u0;
+            switch (kind) {
+                case LSTM -> lstmGates(g, b * gs + u0, n, c, co + u, hn, hno + u, cn, cno + u, u0);
+                case GRU -> gruGates(g, b * gs + u0, n, h, ho + u, hn, hno + u);
+                case ELMAN -> elmanGates(g, b * gs + u0, n, hn, hno + u);
+            }
+        }
     }
 
     /**
