@@ -61,7 +61,7 @@ spec() { # NAME WIDTH SEQ_LEN
 }
 
 # the CLI jar is built once here, so that no run's time includes a build
-$NICE "$root/recur" info >/dev/null 2>&1 || true
+[ "$mode" = table ] || $NICE "$root/recur" info >/dev/null 2>&1 || true
 
 # runs one training; $1 = result file, $2 = the steps it must reach, the rest = train arguments;
 # writes {"args", "steps", "wall_s", "cpu_s", "train_s", "steps_per_s", "load", "curve", "test", ...}
