@@ -1,8 +1,14 @@
 package dev.recur.cli;
 
 import dev.recur.RecurException;
+import dev.recur.kernel.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 
@@ -18,6 +24,21 @@ import java.io.PrintWriter;
 public final class Main implements Runnable {
     /** Exit code for a user error: bad input, bad option, bad file. */
     public static final int USER_ERROR = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * Compute threads for every subcommand ({@code recur train --threads 1 ...}); the default is
+     * the core count, or RECUR_THREADS / -Drecur.threads. Results are the same bits for the same
+     * seed and thread count, so this is also how a run is reproduced on a machine with other cores.
+     */
+    @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "compute threads (default: the number of cores, or RECUR_THREADS)")
+    void threads(int n) {
+        if (n < 1) throw new ParameterException(spec.commandLine(), "--threads: expected an integer >= 1, found " + n);
+        Parallel.setThreads(n);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -1,6 +1,7 @@
 package dev.recur.linear;
 
 import dev.recur.kernel.Backends;
+import dev.recur.kernel.Parallel;
 
 import java.util.Arrays;
 
@@ -12,7 +13,16 @@ import java.util.Arrays;
 final class Blas {
     private Blas() {}
 
-    /** {@code C = alpha op(A) op(B) + beta C} (row-major, leading dimensions as in BLAS). */
+    /**
+     * Whether the chunk-sized products take {@link SmallGemm} (the Vector API is in use); the scalar
+     * backend keeps its own GEMM throughout.
+     */
+    private static final boolean PACKED_ONLY = Boolean.getBoolean("recur.linear.packedGemm");
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} (row-major, leading dimensions as in BLAS); chunk-sized
+     * products on the vector backend go to {@link SmallGemm}.
+     */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
@@ -23,6 +33,10 @@ final class Blas {
             } else if (beta != 1f) {
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[cOff + i * ldc + j] *= beta;
             }
+            return;
+        }
+        if (!PACKED_ONLY && SmallGemm.suits(m, n, k) && "vector".equals(Backends.active().name())) {
+            SmallGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         Backends.active().gemm().sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -70,5 +84,22 @@ final class Blas {
     /** {@code y[yOff..] += a[aOff..] * b[bOff..]}. */
     static void mulAdd(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
         if (n > 0) Backends.active().reductions().mulAdd(a, aOff, b, bOff, y, yOff, n);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} in blocks of {@code grain} items on the compute pool. The
+     * blocks depend only on n and the grain, never on the thread count, so per-block partial sums
+     * combined in block order give the same bits on any number of threads. Why: the elementwise
+     * parts of the layers (gates, norms, feature maps) ran on the calling thread alone and left the
+     * second core idle for a fifth of a forward + backward.
+     */
+    static void forBlocks(int n, int grain, Parallel.RangeTask task) {
+        int blocks = (n + grain - 1) / grain;
+        Parallel.forEachChunk(blocks, (i, unused) -> task.run(i * grain, Math.min(n, (i + 1) * grain)));
+    }
+
+    /** The number of blocks {@link #forBlocks} splits {@code n} items into. */
+    static int blocks(int n, int grain) {
+        return (n + grain - 1) / grain;
     }
 }

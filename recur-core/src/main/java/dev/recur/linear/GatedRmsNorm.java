@@ -29,6 +29,9 @@ final class GatedRmsNorm extends Module {
         weight = parameter("weight", Tensor.full(1f, dv));
     }
 
+    /** Rows of dv per parallel block (a fixed size, so the weight gradient's partial sums do not depend on the thread count). */
+    static final int BLOCK_ROWS = 256;
+
     /** {@code o} (T, B, H·dv) or (B, H·dv); {@code z} the same shape, or null for {@link Gate#NONE}. */
     Var apply(Var o, Var z, Heads geo, Lengths lengths) {
         Tensor ov = o.value().contiguous(), zv = z == null ? null : z.value().contiguous(), w = weight.value();
@@ -36,48 +39,77 @@ final class GatedRmsNorm extends Module {
         boolean[] live = liveRows(geo, lengths, rows, width);
         Norms norms = Backends.active().norms();
         Tensor normed = Tensor.zeros(ov.shape()), y = Tensor.zeros(ov.shape());
-        float[] rstd = new float[rows], act = z == null ? null : new float[n];
-        norms.rmsNorm(ov.data(), ov.offset(), w.data(), normed.data(), 0, rstd, rows, dv, EPS);
-        if (z != null) activate(zv, act, n);
-        for (int r = 0; r < rows; r++) {
-            if (!live[r]) continue;
-            for (int j = r * dv; j < (r + 1) * dv; j++) y.data()[j] = act == null ? normed.data()[j] : normed.data()[j] * act[j];
-        }
+        // rstd per row; act = the activated gate, sig = sigmoid(z) (the SiLU's slope needs it)
+        float[] rstd = new float[rows], act = z == null ? null : new float[n], sig = gate == Gate.SILU ? new float[n] : null;
+        float[] od = ov.data(), nd = normed.data(), yd = y.data();
+        Blas.forBlocks(rows, BLOCK_ROWS, (r0, r1) -> {
+            int e0 = r0 * dv, len = (r1 - r0) * dv;
+            float[] rs = new float[r1 - r0];
+            norms.rmsNorm(od, ov.offset() + e0, w.data(), nd, e0, rs, r1 - r0, dv, EPS);
+            System.arraycopy(rs, 0, rstd, r0, r1 - r0);
+            if (z != null) activate(zv, e0, act, sig, len);
+            for (int r = r0; r < r1; r++) {
+                if (!live[r]) continue;
+                if (act == null) System.arraycopy(nd, r * dv, yd, r * dv, dv);
+                else Blas.mul(nd, r * dv, act, r * dv, yd, r * dv, dv);
+            }
+        });
         return new Node(o, weight, z) {
             @Override
             protected void backward(Tensor[] g) {
                 Tensor dy = g[0].contiguous();
                 Tensor dO = gradOf(0), dW = gradOf(1), dZ = gradOf(2);
-                float[] dn = new float[n];
-                for (int r = 0; r < rows; r++) {
-                    if (!live[r]) continue;
-                    for (int j = r * dv; j < (r + 1) * dv; j++) {
-                        float d = dy.data()[dy.offset() + j];
-                        dn[j] = act == null ? d : d * act[j];
-                        if (dZ != null) dZ.data()[dZ.offset() + j] += d * normed.data()[j] * activationSlope(zv, act, j);
+                float[] dyd = dy.data(), dx = dO != null ? dO.data() : null;
+                int blocks = Blas.blocks(rows, BLOCK_ROWS);
+                float[][] dws = new float[blocks][];
+                Blas.forBlocks(rows, BLOCK_ROWS, (r0, r1) -> {
+                    int e0 = r0 * dv, len = (r1 - r0) * dv;
+                    float[] dn = new float[len], slope = dZ != null && act != null ? new float[len] : null;
+                    if (slope != null) activationSlope(zv, e0, act, sig, slope, len);
+                    for (int r = r0; r < r1; r++) {
+                        if (!live[r]) continue;
+                        int j0 = r * dv, l0 = j0 - e0;
+                        if (act == null) System.arraycopy(dyd, dy.offset() + j0, dn, l0, dv);
+                        else Blas.mul(dyd, dy.offset() + j0, act, j0, dn, l0, dv);
+                        if (slope != null) { // dZ += dy * normed * act'(z)
+                            float[] dz = dZ.data();
+                            int zo = dZ.offset() + j0;
+                            for (int j = 0; j < dv; j++) dz[zo + j] += dyd[dy.offset() + j0 + j] * nd[j0 + j] * slope[l0 + j];
+                        }
                     }
-                }
-                float[] dx = dO != null ? dO.data() : new float[n], dw = new float[dv];
-                norms.rmsNormBackward(ov.data(), ov.offset(), w.data(), dn, 0, rstd, dx, dO != null ? dO.offset() : 0, dw, rows, dv);
-                if (dW != null) Blas.axpy(1f, dw, 0, dW.data(), dW.offset(), dv);
+                    float[] rs = java.util.Arrays.copyOfRange(rstd, r0, r1), dw = new float[dv];
+                    norms.rmsNormBackward(od, ov.offset() + e0, w.data(), dn, 0, rs, dx, dO != null ? dO.offset() + e0 : 0,
+                            dw, r1 - r0, dv);
+                    dws[r0 / BLOCK_ROWS] = dw;
+                });
+                if (dW != null) for (float[] dw : dws) Blas.axpy(1f, dw, 0, dW.data(), dW.offset(), dv);
             }
         }.output(y);
     }
 
-    private void activate(Tensor z, float[] act, int n) {
+    /** The activated gate of elements {@code [e0, e0+len)} into {@code act} (and, for SiLU, sigmoid(z) into {@code sig}). */
+    private void activate(Tensor z, int e0, float[] act, float[] sig, int len) {
         if (gate == Gate.SILU) {
-            Backends.active().activations().silu(z.data(), z.offset(), act, 0, n);
+            Backends.active().activations().silu(z.data(), z.offset() + e0, act, e0, len);
+            Backends.active().activations().sigmoid(z.data(), z.offset() + e0, sig, e0, len);
         } else {
-            Backends.active().activations().sigmoid(z.data(), z.offset(), act, 0, n);
+            Backends.active().activations().sigmoid(z.data(), z.offset() + e0, act, e0, len);
         }
     }
 
-    /** d act(z)/dz at element j, from z and act(z). */
-    private float activationSlope(Tensor z, float[] act, int j) {
-        float x = z.data()[z.offset() + j];
-        if (gate == Gate.SIGMOID) return act[j] * (1 - act[j]);
-        float s = (float) (1 / (1 + Math.exp(-x)));
-        return s * (1 + x * (1 - s));
+    /** d act(z)/dz of elements {@code [e0, e0+len)} into {@code slope[0, len)}, from z and the saved activations. */
+    private void activationSlope(Tensor z, int e0, float[] act, float[] sig, float[] slope, int len) {
+        float[] zd = z.data();
+        int zo = z.offset() + e0;
+        for (int j = 0; j < len; j++) {
+            if (gate == Gate.SIGMOID) {
+                float a = act[e0 + j];
+                slope[j] = a * (1 - a);
+            } else {
+                float x = zd[zo + j], s = sig[e0 + j];
+                slope[j] = s * (1 + x * (1 - s));
+            }
+        }
     }
 
     /** Which rows of dv (per step, batch entry and head) lie within their sequence's length. */

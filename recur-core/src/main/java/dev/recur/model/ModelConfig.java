@@ -17,15 +17,18 @@ import java.util.Map;
  *  "width": W, "residual": true, "norm": true, "mlp": 0, "dropout": 0.0,
  *  "blocks": [{"name": "gru", "input_size": W, "hidden_size": W, "options": {...}}, ...],
  *  "head": {"kind": "regression" | "softmax" | "svm" | "next_token", "outputs": K},
- *  "tie": false}
+ *  "tie": false, "positions": 0}
  * </pre>
  * {@code tie} (written only when true) makes a token model's next-token head the transpose of its
  * embedding, as Zoology's language models do: the head then needs no weights of its own.
+ * {@code positions} (written only when above 0) adds a learned embedding of the absolute position
+ * (0 .. positions - 1) to the input, as Zoology's attention models have: whole sequences only, no
+ * longer than that, and no streaming.
  * A model JSON file written by hand may leave out {@code input} and {@code head} (the task
  * supplies them) and each block's {@code input_size} (it is the width).
  */
 public record ModelConfig(Input input, int width, List<LayerConfig> blocks, boolean residual, boolean norm, int mlp,
-                          double dropout, Head head, boolean tie) {
+                          double dropout, Head head, boolean tie, int positions) {
     /** What the model reads: real-valued features per step, or token ids below {@code size}. */
     public record Input(String kind, int size) {
         public Input {
@@ -52,6 +55,11 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         }
     }
 
+    /** A model without learned positions. */
+    public ModelConfig(Input input, int width, List<LayerConfig> blocks, boolean residual, boolean norm, int mlp, double dropout, Head head, boolean tie) {
+        this(input, width, blocks, residual, norm, mlp, dropout, head, tie, 0);
+    }
+
     /** A model with its own head weights (not tied to the embedding). */
     public ModelConfig(Input input, int width, List<LayerConfig> blocks, boolean residual, boolean norm, int mlp, double dropout, Head head) {
         this(input, width, blocks, residual, norm, mlp, dropout, head, false);
@@ -65,17 +73,18 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         }
         if (blocks.isEmpty()) throw new ConfigException("a model needs at least one block");
         if (width < 1) throw new ConfigException("model width must be >= 1, got " + width);
+        if (positions < 0 || positions > 1 << 20) throw new ConfigException("model positions must be in 0.." + (1 << 20) + ", got " + positions);
     }
 
     /** The model a {@link ModelSpec} describes, between the given input and head. */
     public static ModelConfig of(ModelSpec spec, Input input, Head head) {
         List<LayerConfig> blocks = new ArrayList<>();
         for (int i = 0; i < spec.depth(); i++) blocks.add(new LayerConfig(spec.layerOf(i), spec.width(), spec.width(), spec.options()));
-        return new ModelConfig(input, spec.width(), blocks, spec.residual(), spec.norm(), spec.mlp(), spec.dropout(), head, spec.tie());
+        return new ModelConfig(input, spec.width(), blocks, spec.residual(), spec.norm(), spec.mlp(), spec.dropout(), head, spec.tie(), spec.positions());
     }
 
     public ModelConfig withInputAndHead(Input input, Head head) {
-        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head, tie);
+        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head, tie, positions);
     }
 
     public Map<String, Object> toJson() {
@@ -91,6 +100,7 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         m.put("blocks", bs);
         m.put("head", Map.of("kind", head.kind(), "outputs", (long) head.outputs()));
         if (tie) m.put("tie", true);
+        if (positions > 0) m.put("positions", (long) positions);
         return m;
     }
 
@@ -131,7 +141,9 @@ public record ModelConfig(Input input, int width, List<LayerConfig> blocks, bool
         double dropout = m.containsKey("dropout") ? JsonValues.number(m, "dropout", source) : 0;
         if (mlp < 0 || !(dropout >= 0 && dropout < 1)) throw new FormatException(source, "mlp must be >= 0 and dropout in [0, 1)");
         boolean tie = m.containsKey("tie") && JsonValues.bool(m, "tie", source);
-        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head, tie);
+        int positions = m.containsKey("positions") ? (int) JsonValues.integer(m, "positions", source) : 0;
+        if (positions < 0 || positions > 1 << 20) throw new FormatException(source, "\"positions\" must be in 0.." + (1 << 20) + ", found " + positions);
+        return new ModelConfig(input, width, blocks, residual, norm, mlp, dropout, head, tie, positions);
     }
 
     private static long positive(Map<String, Object> m, String key, String source) {

@@ -13,13 +13,14 @@ import java.util.Map;
  * {@code gru:2x256}, {@code lstm:1x512,dropout=0.1}, {@code gla:2x128,heads=2}. A hybrid
  * {@code gla+attention:4x64} cycles through its names block by block (gla, attention, gla,
  * attention). The keys {@code residual}, {@code norm}, {@code mlp} and {@code dropout} shape the
- * blocks, {@code tie} ties a token model's head to its embedding (see {@link ModelConfig}); every
- * other key is an option of the layers, which reject options they do not know.
+ * blocks, {@code tie} ties a token model's head to its embedding and {@code positions=N} adds
+ * learned absolute position embeddings for sequences of up to N steps (see {@link ModelConfig});
+ * every other key is an option of the layers, which reject options they do not know.
  */
 public record ModelSpec(List<String> layers, int depth, int width, boolean residual, boolean norm, int mlp,
-                        double dropout, Map<String, String> options, boolean tie) {
+                        double dropout, Map<String, String> options, boolean tie, int positions) {
     /** The block-level keys; the rest go to the layers. */
-    public static final List<String> BLOCK_KEYS = List.of("residual", "norm", "mlp", "dropout", "tie");
+    public static final List<String> BLOCK_KEYS = List.of("residual", "norm", "mlp", "dropout", "tie", "positions");
 
     public ModelSpec {
         layers = List.copyOf(layers);
@@ -45,7 +46,7 @@ public record ModelSpec(List<String> layers, int depth, int width, boolean resid
         if (size.length != 2) throw bad(spec, "size '" + parts[0] + "' is not LAYERSxWIDTH, e.g. 2x128");
         int depth = positive(spec, "layer count", size[0]), width = positive(spec, "width", size[1]);
         boolean residual = true, norm = true, tie = false;
-        int mlp = 0;
+        int mlp = 0, positions = 0;
         double dropout = 0;
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
@@ -58,6 +59,7 @@ public record ModelSpec(List<String> layers, int depth, int width, boolean resid
                 case "norm" -> norm = bool(spec, key, value);
                 case "tie" -> tie = bool(spec, key, value);
                 case "mlp" -> mlp = nonNegative(spec, key, value);
+                case "positions" -> positions = nonNegative(spec, key, value);
                 case "dropout" -> {
                     dropout = number(spec, key, value);
                     if (!(dropout >= 0 && dropout < 1)) throw bad(spec, "dropout must be in [0, 1), found " + value);
@@ -67,7 +69,7 @@ public record ModelSpec(List<String> layers, int depth, int width, boolean resid
                 }
             }
         }
-        return new ModelSpec(names, depth, width, residual, norm, mlp, dropout, options, tie);
+        return new ModelSpec(names, depth, width, residual, norm, mlp, dropout, options, tie, positions);
     }
 
     /** The layer name of block {@code i}: hybrids cycle through their names. */

@@ -25,12 +25,15 @@ import java.util.List;
  * width, a stack of {@link Block}s around registry layers, a final norm, and a linear head.
  * Sequences are time-major, (T, B, ...). Heads that classify or regress a whole sequence read the
  * last step; the next-token head reads every step. A tied head ({@link ModelConfig#tie()}) is the
- * transpose of the embedding.
+ * transpose of the embedding. With {@link ModelConfig#positions()} above 0, a learned embedding of
+ * each step's absolute position is added to the input (whole sequences only: the streaming
+ * methods refuse such a model, since a chunk does not know where it starts).
  */
 public final class SequenceModel extends Module {
     private final ModelConfig config;
     private final Linear inputProj;
     private final Embedding embed;
+    private final Embedding positions;
     private final List<Block> blocks = new ArrayList<>();
     private final LayerNorm finalNorm;
     private final Linear head;
@@ -48,6 +51,13 @@ public final class SequenceModel extends Module {
             // tied embeddings start at variance 1/W (logits ~ N(0, 1))
             if (config.tie()) Init.normal(embed.weight().value(), 0, 1 / Math.sqrt(w), rng);
             inputProj = null;
+        }
+        if (config.positions() > 0) {
+            // the scale of the tied token embedding, so that neither term swamps the other at the start
+            positions = child("pos_embed", new Embedding(config.positions(), w, rng));
+            Init.normal(positions.weight().value(), 0, 1 / Math.sqrt(w), rng);
+        } else {
+            positions = null;
         }
         Module stack = child("blocks", new Stack());
         int size = w;
@@ -82,13 +92,13 @@ public final class SequenceModel extends Module {
         if (x.rank() != 3 || x.dim(2) != config.input().size()) {
             throw new ShapeException("model input must be (T, B, " + config.input().size() + "), found " + dev.recur.tensor.Shapes.toString(x.shape()));
         }
-        return outputs(body(inputProj.forward(x), lengths));
+        return outputs(body(positioned(inputProj.forward(x)), lengths));
     }
 
     /** Token ids, time-major ({@code tokens[t * batch + b]}), to head outputs. */
     public Var forwardTokens(int[] tokens, int steps, int batch) {
         if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
-        return outputs(body(embed.forward(tokens, new int[] {steps, batch}), null));
+        return outputs(body(positioned(embed.forward(tokens, new int[] {steps, batch})), null));
     }
 
     /**
@@ -103,7 +113,7 @@ public final class SequenceModel extends Module {
         if (!config.head().kind().equals("next_token")) {
             throw new ShapeException("outputs at chosen positions need a next_token head, this model has " + config.head().kind());
         }
-        Var h = body(embed.forward(tokens, new int[] {steps, batch}), null);
+        Var h = body(positioned(embed.forward(tokens, new int[] {steps, batch})), null);
         Var flat = Shape.reshape(h, steps * batch, h.dim(2));
         return head(dev.recur.ops.Embedding.embedding(flat, positions, new int[] {positions.length}));
     }
@@ -114,6 +124,7 @@ public final class SequenceModel extends Module {
      */
     public Var forwardTokens(int[] tokens, int steps, int batch, List<LayerState> states) {
         if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        refuseStreaming();
         Var h = embed.forward(tokens, new int[] {steps, batch});
         for (int i = 0; i < blocks.size(); i++) {
             SequenceOutput o = blocks.get(i).forward(h, null, states.get(i));
@@ -121,6 +132,25 @@ public final class SequenceModel extends Module {
             h = o.output();
         }
         return outputs(finalNorm == null ? h : finalNorm.forward(h));
+    }
+
+    /** The input (T, B, W) plus the learned embedding of each step's position, when the model has one. */
+    private Var positioned(Var h) {
+        if (positions == null) return h;
+        int steps = h.dim(0), batch = h.dim(1);
+        if (steps > positions.num()) {
+            throw new ShapeException("this model's learned positions cover " + positions.num() + " steps, the input has " + steps);
+        }
+        int[] at = new int[steps * batch];
+        for (int t = 0; t < steps; t++) java.util.Arrays.fill(at, t * batch, (t + 1) * batch, t);
+        return dev.recur.ops.Arith.add(h, positions.forward(at, new int[] {steps, batch}));
+    }
+
+    private void refuseStreaming() {
+        if (positions != null) {
+            throw new dev.recur.ConfigException("a model with learned positions (positions=" + positions.num()
+                    + ") reads whole sequences only: streaming and step-by-step generation are not supported");
+        }
     }
 
     private Var body(Var h, Lengths lengths) {
@@ -148,6 +178,7 @@ public final class SequenceModel extends Module {
     /** One step of token input (B ids) to head outputs (B, K); {@code states} is updated in place. */
     public Var stepTokens(int[] tokens, List<LayerState> states) {
         if (embed == null) throw new ShapeException("this model reads real-valued features, not token ids");
+        refuseStreaming();
         Var h = embed.forward(tokens, new int[] {tokens.length});
         for (int i = 0; i < blocks.size(); i++) {
             StepOutput o = blocks.get(i).step(h, states.get(i));

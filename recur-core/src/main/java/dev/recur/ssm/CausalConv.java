@@ -3,6 +3,7 @@ package dev.recur.ssm;
 import dev.recur.ConfigException;
 import dev.recur.autodiff.Node;
 import dev.recur.autodiff.Var;
+import dev.recur.kernel.Activations;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Parallel;
 import dev.recur.layer.Lengths;
@@ -85,7 +86,10 @@ public final class CausalConv extends Module {
         float[] s0 = state == null ? null : array(state.value().contiguous());
         int[] len = lengths == null ? null : lengths.values();
         Tensor pre = Tensor.zeros(T, B, C), y = silu ? Tensor.zeros(T, B, C) : pre, sT = Tensor.zeros(B, C, K - 1);
-        float[] p = pre.data();
+        float[] p = pre.data(), ya = y.data();
+        Activations act = Backends.active().activations();
+        // SiLU row by row inside the parallel loop: as one pass after it, it ran on the calling thread alone.
+        // Rows past a length are never written, so they stay zero in both outputs.
         Parallel.forRange(B, 1, (start, end) -> {
             float[] acc = new float[C];
             for (int b = start; b < end; b++) {
@@ -102,27 +106,22 @@ public final class CausalConv extends Module {
                         for (int c = 0; c < C; c++) acc[c] += wj[c] * xj[c];
                     }
                     System.arraycopy(acc, 0, p, row, C);
+                    if (silu) act.silu(acc, 0, ya, row, C);
                 }
                 win.storeState(sT.data(), b);
             }
         });
-        if (silu) Backends.active().activations().silu(pre.data(), 0, y.data(), 0, T * B * C);
-        if (len != null) {
-            for (int t = 0; t < T; t++) {
-                for (int b = 0; b < B; b++) if (t >= len[b]) java.util.Arrays.fill(y.data(), (t * B + b) * C, (t * B + b + 1) * C, 0f);
-            }
-        }
         Var[] out = new Node(x, weight, bias, state) {
             @Override
             protected void backward(Tensor[] g) {
                 float[] gPre = new float[T * B * C];
-                if (g[0] != null) {
-                    float[] gy = array(g[0].contiguous());
-                    if (silu) Backends.active().activations().siluBackward(pre.data(), 0, gy, 0, gPre, 0, T * B * C);
-                    else System.arraycopy(gy, 0, gPre, 0, gPre.length);
-                }
+                float[] gy = g[0] == null ? null : array(g[0].contiguous());
                 float[] gsT = g[1] == null ? null : array(g[1].contiguous());
-                float[] gx = new float[T * B * C], gs0 = new float[B * C * (K - 1)];
+                // The input gradient goes straight into x's gradient buffer when that is one contiguous run.
+                Tensor gxT = gradOf(0);
+                boolean direct = gxT != null && gxT.isContiguous();
+                float[] gx = direct ? gxT.data() : new float[T * B * C], gs0 = new float[B * C * (K - 1)];
+                int gxOff = direct ? gxT.offset() : 0;
                 float[][][] gwPart = new float[B][][];
                 float[][] gbPart = new float[B][];
                 Parallel.forRange(B, 1, (start, end) -> {
@@ -132,6 +131,13 @@ public final class CausalConv extends Module {
                         // Taps and bias: dw[j] += g_t x_{t-K+1+j}, over the same window as the forward pass.
                         float[][] pw = new float[K][C];
                         float[] pb = new float[C];
+                        if (gy != null) { // this sequence's rows of the pre-activation gradient (only t < L are read)
+                            for (int t = 0; t < L; t++) {
+                                int row = (t * B + b) * C;
+                                if (silu) act.siluBackward(p, row, gy, row, gPre, row, C);
+                                else System.arraycopy(gy, row, gPre, row, C);
+                            }
+                        }
                         Window win = new Window(K, C);
                         win.loadState(s0, b);
                         for (int t = 0; t < L; t++) {
@@ -159,7 +165,8 @@ public final class CausalConv extends Module {
                                 for (int c = 0; c < C; c++) acc[c] += gsT[(b * C + c) * (K - 1) + slot];
                             }
                             if (tau >= 0) {
-                                System.arraycopy(acc, 0, gx, (tau * B + b) * C, C);
+                                if (direct) Backends.active().reductions().axpy(1f, acc, 0, gx, gxOff + (tau * B + b) * C, C);
+                                else System.arraycopy(acc, 0, gx, (tau * B + b) * C, C);
                             } else {
                                 for (int c = 0; c < C; c++) gs0[(b * C + c) * (K - 1) + (K - 1 + tau)] = acc[c];
                             }
@@ -173,7 +180,7 @@ public final class CausalConv extends Module {
                     for (int j = 0; j < K; j++) for (int c = 0; c < C; c++) gw[c * K + j] += gwPart[b][j][c];
                     for (int c = 0; c < C; c++) gb[c] += gbPart[b][c];
                 }
-                add(gradOf(0), gx);
+                if (!direct) add(gxT, gx);
                 add(gradOf(1), gw);
                 add(gradOf(2), gb);
                 add(gradOf(3), gs0);

@@ -49,6 +49,15 @@ final class ChannelBlocks {
 
     /** Writes the blocks back into a (T, B, H) array; with {@code len}, steps at or past a length become zero. */
     void copyTo(float[] a, int[] len) {
+        copyTo(a, 0, len, false);
+    }
+
+    /**
+     * Writes (or, with {@code add}, adds) the blocks into a (T, B, H) array starting at {@code off};
+     * with {@code len}, steps at or past a length become zero (or, adding, stay as they are).
+     * Adding lets a gradient go straight into its buffer instead of through a second full-size array.
+     */
+    void copyTo(float[] a, int off, int[] len, boolean add) {
         int T = steps, B = batch, H = channels, tiles = (T + TILE - 1) / TILE;
         Parallel.forRange(B * tiles, 1, (start, end) -> {
             for (int i = start; i < end; i++) {
@@ -56,9 +65,13 @@ final class ChannelBlocks {
                 int valid = Math.max(t0, Math.min(t1, len == null ? T : len[b]));
                 for (int k = 0; k < blocks; k++) {
                     int src = offset(k, b), w = width(k);
-                    for (int t = t0; t < valid; t++) System.arraycopy(data, src + t * LANES, a, (t * B + b) * H + k * LANES, w);
+                    for (int t = t0; t < valid; t++) {
+                        int from = src + t * LANES, to = off + (t * B + b) * H + k * LANES;
+                        if (add) for (int l = 0; l < w; l++) a[to + l] += data[from + l];
+                        else System.arraycopy(data, from, a, to, w);
+                    }
                 }
-                for (int t = valid; t < t1; t++) java.util.Arrays.fill(a, (t * B + b) * H, (t * B + b + 1) * H, 0f);
+                if (!add) for (int t = valid; t < t1; t++) java.util.Arrays.fill(a, off + (t * B + b) * H, off + (t * B + b + 1) * H, 0f);
             }
         });
     }

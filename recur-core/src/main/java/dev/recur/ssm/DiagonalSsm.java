@@ -154,18 +154,22 @@ public final class DiagonalSsm {
             protected void backward(Tensor[] g) {
                 float[] dy = g[0] == null ? new float[T * B * H] : data(g[0]);
                 float[] gxr = g[1] == null ? null : data(g[1]), gxi = g[2] == null ? null : data(g[2]);
-                float[] gu = new float[T * B * H];
                 boolean wantX0 = needsGrad(9) || needsGrad(10);
                 float[] gx0r = wantX0 ? new float[B * H * M] : null, gx0i = wantX0 ? new float[B * H * M] : null;
+                // The convolution adds the input's gradient straight into its buffer (a contiguous one; else
+                // through a temporary): a 4 B H T-byte array and a serial pass fewer.
+                Tensor guT = gradOf(0);
+                boolean direct = saved instanceof SsmConvolution.Saved && guT != null && guT.isContiguous();
+                float[] gu = direct ? null : new float[T * B * H];
                 DiscreteSsm.Grads grads = saved instanceof SsmRecurrence.Saved r
                         ? SsmRecurrence.backward(s, r, uv, dy, T, B, len, gxr, gxi, gu, gx0r, gx0i)
                         : SsmConvolution.backward(s, (SsmConvolution.Saved) saved, dy, T, B, len, x0r, x0i, gxr, gxi,
-                                gu, gx0r, gx0i);
+                                direct ? guT.data() : gu, direct ? guT.offset() : 0, gx0r, gx0i);
                 float[][] gp = new float[8][];
                 int[] sizes = {H, H * M, H * M, H * M, H * M, H * M, H * M, H};
                 for (int i = 0; i < 8; i++) gp[i] = needsGrad(i + 1) ? new float[sizes[i]] : null;
                 s.backward(grads, gp[0], gp[1], gp[2], gp[3], gp[4], gp[5], gp[6], gp[7]);
-                add(gradOf(0), gu);
+                if (!direct) add(guT, gu);
                 for (int i = 0; i < 8; i++) add(gradOf(i + 1), gp[i]);
                 if (wantX0) {
                     add(gradOf(9), gx0r);

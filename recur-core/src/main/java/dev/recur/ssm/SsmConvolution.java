@@ -32,22 +32,25 @@ final class SsmConvolution {
 
     /**
      * For the backward pass: the kernel's spectrum (blocks, bins, LANES), the final-state sums S
-     * (B, M, H), and the input's spectra (blocks, B, bins, LANES) and blocked copy; null when no
-     * gradient is recorded.
+     * (B, M, H), the input's spectra (blocks, B, bins, LANES), and the input itself (T, B, H; the
+     * caller's array, which the graph holds anyway): only a gradient of the final state needs it,
+     * re-laid in blocks then.
      */
-    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, ChannelBlocks input) {}
+    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, float[] input) {}
 
     /**
      * With {@code keepSpectra} (required for {@link #backward}) the input's spectra are kept (2 B H
-     * (T+1) floats, twice the input) with its blocked copy, so that the backward pass needs two FFTs
-     * per sequence and block instead of three, and no second transposition of the input.
+     * (T+1) floats, twice the input), so that the backward pass needs two FFTs per sequence and block
+     * instead of three. The output is convolved into the input's blocked copy in place (a
+     * convolution reads its signal in full before it writes): each full-size array is a humongous
+     * G1 allocation, and each of those starts a young pause of its own.
      */
     static Saved forward(DiscreteSsm s, float[] u, int T, int B, int[] len, float[] x0Re, float[] x0Im,
                          float[] y, float[] xRe, float[] xIm, boolean keepSpectra) {
         int H = s.channels, M = s.modes;
         RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
-        ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = new ChannelBlocks(T, B, H);
+        ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = ub;
         float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
         float[] uRe = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
@@ -73,6 +76,8 @@ final class SsmConvolution {
                     }
                     p.combine(coef, 1, 0, T, out);
                     for (int l = 0; l < T; l++) kernel[l * w + hl] = out[l];
+                    // D u is the convolution with D at lag 0: in the kernel, it costs no pass over the output.
+                    kernel[hl] += (float) s.d[h];
                     // Final state: S_b = sum_{j < L_b} u_{b, L_b-1-j} P_j.
                     uc.reversed(hl, len, vT, p.paddedLength(), false);
                     p.sums(vT, B, T, 0, outT);
@@ -108,78 +113,59 @@ final class SsmConvolution {
                 }
                 int kOff = blk * bins * LANES;
                 rfft.forward(kernel, 0, w, T, w, kRe, kIm, kOff, w, ws);
-                if (y0 != null) y0.scatter(yb, blk, false);
-                float[] d = channelValues(s.d, h0);
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
                     RealFft.Product product = RealFft.Product.of(kRe, kIm, kOff, false);
                     if (keepSpectra) product = product.keep(uRe, uIm, (blk * B + b) * bins * LANES);
-                    rfft.convolve(ub.data, off, LANES, T, w, product, yb.data, off, LANES, T, true, ws);
-                    for (int t = 0; t < T; t++) {
-                        int o = off + t * LANES;
-                        for (int l = 0; l < LANES; l++) yb.data[o + l] += d[l] * ub.data[o + l];
-                    }
+                    rfft.convolve(ub.data, off, LANES, T, w, product, yb.data, off, LANES, T, false, ws);
                 }
+                if (y0 != null) y0.scatter(yb, blk, true); // after: the block held u until its convolutions
             }
         });
         yb.copyTo(y, len);
-        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? ub : null);
-    }
-
-    /** {@code v[h0 .. h0+LANES)} as floats (zero past the end), the per-lane factors of a block. */
-    private static float[] channelValues(double[] v, int h0) {
-        float[] f = new float[LANES];
-        for (int l = 0; l < LANES && h0 + l < v.length; l++) f[l] = (float) v[h0 + l];
-        return f;
+        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? u : null);
     }
 
     /**
      * Gradients: {@code dy} (T, B, H; entries past a length are ignored), gxL the final state's
-     * gradient (null for none). Writes {@code gu} (zeros on entry: rows past a length stay zero)
-     * and adds into {@code gx0} (null when not wanted).
+     * gradient (null for none). Adds the input's gradient into {@code gu} from {@code guOff} (rows
+     * past a length get nothing) and into {@code gx0} (null when not wanted).
      */
     static DiscreteSsm.Grads backward(DiscreteSsm s, Saved saved, float[] dyIn, int T, int B, int[] len,
                                       float[] x0Re, float[] x0Im, float[] gxLRe, float[] gxLIm,
-                                      float[] gu, float[] gx0Re, float[] gx0Im) {
+                                      float[] gu, int guOff, float[] gx0Re, float[] gx0Im) {
         int H = s.channels, M = s.modes;
         RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
         DiscreteSsm.Grads grads = new DiscreteSsm.Grads(H, M);
         boolean finalGrad = gxLRe != null || gxLIm != null;
-        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), ub = saved.input();
-        ChannelBlocks gub = new ChannelBlocks(T, B, H);
-        Parallel.forRange(ub.blocks, 1, (start, end) -> {
+        // du overwrites dy block by block (each convolution reads its signal in full before it writes):
+        // one full-size array fewer to allocate, zero and collect.
+        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), gub = dyb;
+        ChannelBlocks ub = finalGrad ? ChannelBlocks.of(saved.input(), T, B, H, null) : null;
+        Parallel.forRange(dyb.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
             float[] dK = new float[T * LANES];
             Vandermonde p = new Vandermonde(M, T);
             Work work = new Work(p.paddedLength(), T, B, M);
             for (int blk = start; blk < end; blk++) {
-                int h0 = blk * LANES, w = ub.width(blk);
-                // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra.
+                int h0 = blk * LANES, w = dyb.width(blk);
+                // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra. The kernel's
+                // spectrum holds D at lag 0 (see forward), so du includes D dy, and g_D = dK_0.
                 java.util.Arrays.fill(gr, 0f);
                 java.util.Arrays.fill(gi, 0f);
-                float[] d = channelValues(s.d, h0);
-                double[] gd = new double[LANES];
+                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null; // before du replaces dy
                 for (int b = 0; b < B; b++) {
-                    int off = ub.offset(blk, b);
+                    int off = dyb.offset(blk, b);
                     int so = (blk * B + b) * bins * LANES;
                     // du += corr(dy, K) = irfft(DY conj(K)), and G += conj(U) DY on the way
                     RealFft.Product product = RealFft.Product.of(saved.kRe(), saved.kIm(), blk * bins * LANES, true)
                             .accumulate(saved.uRe(), saved.uIm(), so, gr, gi, 0);
-                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, true, ws);
-                    for (int t = 0; t < T; t++) {
-                        int o = off + t * LANES;
-                        for (int l = 0; l < LANES; l++) {
-                            float g = dyb.data[o + l];
-                            gub.data[o + l] += d[l] * g;
-                            gd[l] += (double) g * ub.data[o + l];
-                        }
-                    }
+                    rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, false, ws);
                 }
-                for (int l = 0; l < w; l++) grads.d[h0 + l] += gd[l];
                 rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
-                Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null;
+                for (int l = 0; l < w; l++) grads.d[h0 + l] += dK[l];
                 Columns uc = finalGrad ? Columns.gather(ub, blk) : null;
                 Columns guc = finalGrad ? new Columns(T, B, w) : null;
                 for (int hl = 0; hl < w; hl++) {
@@ -205,7 +191,7 @@ final class SsmConvolution {
             }
         });
         // Rows past a length are mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
-        gub.copyTo(gu, len);
+        gub.copyTo(gu, guOff, len, true);
         return grads;
     }
 

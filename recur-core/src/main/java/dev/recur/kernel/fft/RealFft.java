@@ -329,7 +329,8 @@ public final class RealFft {
      * {@code product} says and recombined for the inverse in one pass over the workspace, and the
      * first {@code yLength} samples of the inverse (with 1/m) are written to (or added to) y. The
      * same operations as {@link #forward}, {@link Spectra} and {@link #inverse} one after another,
-     * without the passes between them.
+     * without the passes between them. y may be x at the same offset and strides: the signal is read
+     * in full (by the first stage) before anything is written to y.
      */
     public void convolve(float[] x, int xOff, int xStride, int length, int lanes, Product product,
                          float[] y, int yOff, int yStride, int yLength, boolean accumulate, Workspace ws) {
