@@ -23,6 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * step before, so that the tiles used last (still in L2) are the first ones read again. Neither
  * changes a result: every unit's sums run in the same order (bias, then x, then h).
  *
+ * <p>Thread safety: the packed weights are read-only and the caller passes the states and the
+ * scratch, so threads may step the same instance at once, each with its own arrays. The sweep
+ * direction is the one field a step writes; threads racing on it change only which tiles are
+ * read first, never a result.
+ *
  * <p>The products' summation order differs from the sequence forward's GEMMs (which add the input
  * projection and the recurrent product apart), so the two agree to rounding, not in bits; a
  * stream's own steps are deterministic, whatever the thread count.

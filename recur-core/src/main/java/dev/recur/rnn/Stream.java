@@ -22,6 +22,10 @@ import java.util.List;
  *
  * <p>A stream is an inference object: it captures the weights of classic recurrent layers when it
  * is made (packed for the step's products), so make a new one after the weights change.
+ *
+ * <p>Threads: the state is the caller's, and a classic layer's step keeps nothing between calls
+ * except its thread's own gate scratch, so several threads may step one stream at once, each with
+ * its own {@link State}; another kind of layer is as safe to share as its own {@code step}.
  */
 public final class Stream {
     /** The states of every layer of the stack after some number of steps. */
