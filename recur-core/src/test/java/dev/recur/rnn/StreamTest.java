@@ -57,6 +57,48 @@ class StreamTest {
     }
 
     @Test
+    void threadsSteppingOneStreamWithTheirOwnStatesGetTheBitsOfOneThread() throws InterruptedException {
+        // fused-step layers (LSTM, GRU, Elman at H = 256: a per-thread scratch, split over the pool) in one stream
+        Stream s = new Stream(List.of(layer("lstm", 8, 256), layer("gru", 256, 256), layer("rnn_tanh", 256, 256)));
+        int T = 30, sessions = 3;
+        Tensor[] xs = new Tensor[sessions];
+        float[][][] alone = new float[sessions][T][];
+        for (int i = 0; i < sessions; i++) {
+            xs[i] = randn(new Rng(20 + i), 1f, T, 1, 8);
+            Stream.State st = s.zeroState(1);
+            for (int t = 0; t < T; t++) {
+                var r = s.step(xs[i].select(0, t).contiguous(), st);
+                alone[i][t] = r.output().toArray();
+                st = r.state();
+            }
+        }
+        float[][][] together = new float[sessions][T][];
+        Thread[] threads = new Thread[sessions];
+        Throwable[] failures = new Throwable[sessions];
+        for (int i = 0; i < sessions; i++) {
+            int id = i;
+            threads[i] = new Thread(() -> {
+                try {
+                    Stream.State st = s.zeroState(1);
+                    for (int t = 0; t < T; t++) {
+                        var r = s.step(xs[id].select(0, t).contiguous(), st);
+                        together[id][t] = r.output().toArray();
+                        st = r.state();
+                    }
+                } catch (Throwable e) {
+                    failures[id] = e;
+                }
+            });
+        }
+        for (Thread t : threads) t.start();
+        for (Thread t : threads) t.join();
+        for (int i = 0; i < sessions; i++) {
+            if (failures[i] != null) throw new AssertionError("session " + i, failures[i]);
+            for (int t = 0; t < T; t++) assertArrayEquals(alone[i][t], together[i][t], 0f, "session " + i + ", step " + t);
+        }
+    }
+
+    @Test
     void aFileOfAnotherKindIsRejected() {
         Path file = dir.resolve("weights.safetensors");
         Safetensors.write(file, Map.of("w", Tensor.zeros(2)));
