@@ -81,7 +81,8 @@ public final class Parallel {
 
     /**
      * Whether a short call (tens of microseconds) should be split over the pool now: true when
-     * there is more than one thread and the workers kept up in 7 of the last 8 calls of at least
+     * there is more than one thread, the pool is free (not called from a chunk, nor while another
+     * thread's call holds it), and the workers kept up in 7 of the last 8 calls of at least
      * 2 µs that offered them chunks (each worker took one, and the caller then waited for them at most a quarter
      * as long as its own chunks took, plus 1 µs), and every 64th time it is asked otherwise (so that a worker that is
      * back on a core is noticed). A worker the OS has put aside leaves its chunk to the caller, who
@@ -187,7 +188,8 @@ public final class Parallel {
 
         /** Racy reads and writes of plain ints: the answer is a hint, never a result. */
         boolean keepingUp() {
-            if (threads == 1) return false;
+            // from a chunk, or while another caller holds the pool, a split would run serially on this thread
+            if (threads == 1 || Thread.currentThread() instanceof Worker || busy.get() != 0) return false;
             return Integer.bitCount(kept & 0xFF) >= 7 || (++asked & 63) == 0;
         }
 
