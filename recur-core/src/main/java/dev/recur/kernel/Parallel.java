@@ -82,10 +82,10 @@ public final class Parallel {
     /**
      * Whether a short call (tens of microseconds) should be split over the pool now: true when
      * there is more than one thread, the pool is free (not called from a chunk, nor while another
-     * thread's call holds it), and the workers kept up in 7 of the last 8 calls of at least
-     * 2 µs that offered them chunks (each worker took one, and the caller then waited for them at most a quarter
-     * as long as its own chunks took, plus 1 µs), and every 64th time it is asked otherwise (so that a worker that is
-     * back on a core is noticed). A worker the OS has put aside leaves its chunk to the caller, who
+     * thread's call holds it), and the workers kept up in 7 of the last 8 calls of at least 2 µs
+     * that offered them chunks (each worker took one, and the caller then waited for them at most
+     * a quarter as long as its own chunks took, plus 1 µs); otherwise every 64th time it is asked,
+     * so that a worker that is back on a core is noticed. A worker the OS has put aside leaves its chunk to the caller, who
      * then runs every chunk, and a split product can be slower than one run whole (a batch-1 GEMM
      * cut into column halves streams rows in halves: 21 µs against 15 µs for 1×256×1024 on Zen 3).
      * Only for work whose results do not depend on the split; the answer depends on timing.
