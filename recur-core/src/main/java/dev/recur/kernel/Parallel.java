@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel {
     /** How long an idle worker polls for the next call before it parks. */
     static final long SPIN_NANOS = 50_000;
+    /** Calls in a row that {@link #workersKeepingUp} says yes to when it probes a pool that fell behind. */
+    static final int PROBE_CALLS = 8;
 
     private static volatile Pool pool = new Pool(initialThreads());
 
@@ -84,14 +86,22 @@ public final class Parallel {
      * there is more than one thread, the pool is free (not called from a chunk, nor while another
      * thread's call holds it), and the workers kept up in 7 of the last 8 calls of at least 2 µs
      * that offered them chunks (each worker took one, and the caller then waited for them at most
-     * a quarter as long as its own chunks took, plus 1 µs); otherwise every 64th time it is asked,
-     * so that a worker that is back on a core is noticed. A worker the OS has put aside leaves its chunk to the caller, who
-     * then runs every chunk, and a split product can be slower than one run whole (a batch-1 GEMM
-     * cut into column halves streams rows in halves: 21 µs against 15 µs for 1×256×1024 on Zen 3).
+     * a quarter as long as its own chunks took, plus 1 µs); otherwise, every 64th time it is asked,
+     * for {@link #PROBE_CALLS} calls in a row, so that a worker that is back on a core is noticed (a
+     * single probe would always fail: after 63 calls on the caller alone the workers have parked,
+     * and waking one takes longer than the short call it was asked for). A worker the OS has put
+     * aside leaves its chunk to the caller, who then runs every chunk, and a split product can be
+     * slower than one run whole (a batch-1 GEMM cut into column halves streams rows in halves:
+     * 21 µs against 15 µs for 1×256×1024 on Zen 3).
      * Only for work whose results do not depend on the split; the answer depends on timing.
      */
     public static boolean workersKeepingUp() {
         return pool.keepingUp();
+    }
+
+    /** Records one call's outcome for {@link #workersKeepingUp}, as the pool does after each call. */
+    static void noteForTest(boolean keptUp) {
+        pool.note(keptUp);
     }
 
     /** How many chunks {@link #forRange} uses for {@code n} items. */
@@ -175,7 +185,7 @@ public final class Parallel {
         private volatile boolean stopped;
         /** One bit per recent call that offered workers chunks: 1 where they ran all of them (newest lowest). */
         private int kept = 0xFF;
-        private int asked;
+        private int asked, probing;
 
         Pool(int threads) {
             this.threads = threads;
@@ -190,7 +200,19 @@ public final class Parallel {
         boolean keepingUp() {
             // from a chunk, or while another caller holds the pool, a split would run serially on this thread
             if (threads == 1 || Thread.currentThread() instanceof Worker || busy.get() != 0) return false;
-            return Integer.bitCount(kept & 0xFF) >= 7 || (++asked & 63) == 0;
+            if (Integer.bitCount(kept & 0xFF) >= 7) return true;
+            if (probing > 0) {
+                probing--;
+                return true;
+            }
+            if ((++asked & 63) != 0) return false;
+            probing = PROBE_CALLS - 1;
+            return true;
+        }
+
+        /** Records whether the workers kept up in one call (tests call it to script a history). */
+        void note(boolean keptUp) {
+            kept = kept << 1 | (keptUp ? 1 : 0);
         }
 
         int chunks(int n, int minChunk) {
@@ -223,7 +245,7 @@ public final class Parallel {
                 // all before a spinning worker looks) say nothing about the workers and are left out
                 if (t1 - t0 >= 2_000) {
                     boolean took = j.byWorkers.get() >= Math.min(parts - 1, workers.length);
-                    kept = kept << 1 | (took && waited <= (t1 - t0) / 4 + 1_000 ? 1 : 0);
+                    note(took && waited <= (t1 - t0) / 4 + 1_000);
                 }
                 Throwable failure = own != null ? own : j.failure;
                 if (own != null && j.failure != null) own.addSuppressed(j.failure);

@@ -143,6 +143,22 @@ class ParallelTest {
     }
 
     @Test
+    void aPoolThatFellBehindIsProbedWithARunOfSplits() {
+        Parallel.setThreads(1);
+        Parallel.setThreads(2); // a fresh pool: its question count starts at zero
+        for (int i = 0; i < 8; i++) Parallel.noteForTest(false);
+        // every 64th question starts a run of PROBE_CALLS yeses: the first split finds the worker
+        // parked, the ones after it show whether it keeps up
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 63; i++) assertFalse(Parallel.workersKeepingUp(), "round " + round + ", call " + i);
+            for (int i = 0; i < Parallel.PROBE_CALLS; i++) assertTrue(Parallel.workersKeepingUp(), "probe " + i);
+        }
+        // a probe whose splits kept up restores the hint for good
+        for (int i = 0; i < 7; i++) Parallel.noteForTest(true);
+        for (int i = 0; i < 200; i++) assertTrue(Parallel.workersKeepingUp(), "call " + i);
+    }
+
+    @Test
     void rejectsAThreadCountBelowOne() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     }
