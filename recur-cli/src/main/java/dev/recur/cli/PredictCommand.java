@@ -36,7 +36,7 @@ public final class PredictCommand implements Callable<Integer> {
                 yield ForecastTask.predictCsv(m.model(), m.task(), t.numbers(target != null ? target : t.defaultTarget()), data.toString());
             }
             case "anomaly" -> dev.recur.task.AnomalyTask.fromJson(m.task(), CsvTable.read(data), m.source()).predictCsv(m.model());
-            case "classify" -> dev.recur.task.ClassifyTask.fromJson(m.task(), data, m.source()).predictCsv(m.model());
+            case "classify" -> dev.recur.task.ClassifyTask.forPrediction(m.task(), data, m.source()).predictCsv(m.model());
             default -> throw new ConfigException("predict is not available for task '" + m.taskName() + "'"
                     + (m.taskName().equals("charlm") ? "; use recur generate" : ""));
         };

@@ -37,6 +37,35 @@ class TasksCliTest {
         List<String> rows = Files.readAllLines(out);
         assertEquals("example,label,predicted,score_0,score_1,score_2", rows.get(0));
         assertEquals(61, rows.size());
+
+        // new data: no label column, any number of rows; the predictions are the labelled run's
+        // (scores to rounding: a batch of 3 rows may take another GEMM path than one of 60)
+        StringBuilder fresh = new StringBuilder("t0,t1,t2,t3\n");
+        for (String row : sb.toString().split("\n")) {
+            if (!row.startsWith("label")) fresh.append(row.substring(row.indexOf(',') + 1)).append('\n');
+            if (fresh.toString().split("\n").length > 3) break;
+        }
+        Path unlabelled = Files.writeString(dir.resolve("new.csv"), fresh.toString());
+        Path out2 = dir.resolve("labels2.csv");
+        CliRun again = CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", unlabelled.toString(), "--out", out2.toString());
+        assertEquals(0, again.exit(), again.err());
+        List<String> rows2 = Files.readAllLines(out2);
+        assertEquals("example,predicted,score_0,score_1,score_2", rows2.get(0));
+        assertEquals(4, rows2.size());
+        for (int i = 1; i < 4; i++) {
+            String[] a = rows.get(i).split(","), b = rows2.get(i).split(",");
+            assertEquals(a[0], b[0], "example, row " + i);
+            assertEquals(a[2], b[1], "predicted class, row " + i);
+            for (int k = 0; k < 3; k++) assertEquals(Double.parseDouble(a[3 + k]), Double.parseDouble(b[2 + k]), 1e-5, "score " + k + ", row " + i);
+        }
+
+        // the wrong number of step columns: one line, exit 2, no file
+        Path narrow = Files.writeString(dir.resolve("narrow.csv"), "t0,t1\n1,2\n");
+        Path out3 = dir.resolve("labels3.csv");
+        CliRun bad = CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", narrow.toString(), "--out", out3.toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("expected 4 step columns besides 'label' (as in the training data), found 2"), bad.err());
+        assertTrue(Files.notExists(out3));
     }
 
     @Test

@@ -185,6 +185,47 @@ public final class ClassifyTask implements Task {
                 new double[] {JsonValues.number(m, "mean", source), JsonValues.number(m, "std", source)});
     }
 
+    /**
+     * The data to predict for with a model trained on {@code m}: as {@link #fromJson}, except that
+     * a CSV needs no label column (new data has none; where it has one, it is checked and
+     * echoed) and no minimum row count, and its step columns must be the ones the model was
+     * trained on; values are scaled with the training data's mean and deviation.
+     */
+    public static ClassifyTask forPrediction(Map<String, Object> m, Path data, String source) {
+        if (JsonValues.string(m, "source", source).equals("idx")) return fromJson(m, data, source);
+        CsvTable table = CsvTable.read(data);
+        String label = JsonValues.string(m, "label", source);
+        int steps = (int) JsonValues.integer(m, "steps", source), classes = (int) JsonValues.integer(m, "classes", source);
+        List<String> cols = new ArrayList<>(table.header());
+        boolean labelled = cols.remove(label);
+        if (cols.size() != steps) {
+            throw new DataException(table.source(), "expected " + steps + " step columns besides '" + label
+                    + "' (as in the training data), found " + cols.size());
+        }
+        int n = table.rows();
+        double mean = JsonValues.number(m, "mean", source), std = JsonValues.number(m, "std", source);
+        float[] x = new float[n * steps];
+        for (int c = 0; c < steps; c++) {
+            double[] v = table.numbers(cols.get(c));
+            // rounded to float first, as in training, so that the same rows give the same bits
+            for (int i = 0; i < n; i++) x[i * steps + c] = (float) (((float) v[i] - mean) / std);
+        }
+        int[] y = new int[n];
+        java.util.Arrays.fill(y, -1);
+        if (labelled) {
+            double[] labels = table.numbers(label);
+            for (int i = 0; i < n; i++) {
+                if (labels[i] != Math.rint(labels[i]) || labels[i] < 0 || labels[i] >= classes) {
+                    throw new DataException(table.source(), "row " + (i + 1) + ": label " + labels[i]
+                            + " is not one of the model's classes 0.." + (classes - 1));
+                }
+                y[i] = (int) labels[i];
+            }
+        }
+        return new ClassifyTask(x, y, steps, 1, classes, new int[0], new int[0], range(0, n),
+                JsonValues.string(m, "head", source), m);
+    }
+
     private static int[] range(int from, int to) {
         int[] r = new int[to - from];
         for (int i = 0; i < r.length; i++) r[i] = from + i;
@@ -323,15 +364,21 @@ public final class ClassifyTask implements Task {
         return f;
     }
 
-    /** Every example of the data: CSV rows {@code example,label,predicted,score_0..} for recur predict. */
+    /**
+     * Every example of the data: CSV rows {@code example,label,predicted,score_0..} for recur
+     * predict; without the label column where the data had none.
+     */
     public String predictCsv(SequenceModel model) {
         int[] all = range(0, y.length);
         float[][] s = scores(model, all);
-        StringBuilder sb = new StringBuilder("example,label,predicted");
+        boolean labelled = y.length == 0 || y[0] >= 0; // unlabelled data has -1 in every row
+        StringBuilder sb = new StringBuilder(labelled ? "example,label,predicted" : "example,predicted");
         for (int k = 0; k < classes; k++) sb.append(",score_").append(k);
         sb.append('\n');
         for (int i = 0; i < all.length; i++) {
-            sb.append(i).append(',').append(y[i]).append(',').append(argmax(s[i]));
+            sb.append(i).append(',');
+            if (labelled) sb.append(y[i]).append(',');
+            sb.append(argmax(s[i]));
             for (float v : s[i]) sb.append(',').append(v);
             sb.append('\n');
         }
