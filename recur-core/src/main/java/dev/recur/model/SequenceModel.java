@@ -33,7 +33,7 @@ public final class SequenceModel extends Module {
     private final ModelConfig config;
     private final Linear inputProj;
     private final Embedding embed;
-    private final Embedding positions;
+    private final Embedding positionEmbed;
     private final List<Block> blocks = new ArrayList<>();
     private final LayerNorm finalNorm;
     private final Linear head;
@@ -54,10 +54,10 @@ public final class SequenceModel extends Module {
         }
         if (config.positions() > 0) {
             // the scale of the tied token embedding, so that neither term swamps the other at the start
-            positions = child("pos_embed", new Embedding(config.positions(), w, rng));
-            Init.normal(positions.weight().value(), 0, 1 / Math.sqrt(w), rng);
+            positionEmbed = child("pos_embed", new Embedding(config.positions(), w, rng));
+            Init.normal(positionEmbed.weight().value(), 0, 1 / Math.sqrt(w), rng);
         } else {
-            positions = null;
+            positionEmbed = null;
         }
         Module stack = child("blocks", new Stack());
         int size = w;
@@ -136,19 +136,19 @@ public final class SequenceModel extends Module {
 
     /** The input (T, B, W) plus the learned embedding of each step's position, when the model has one. */
     private Var positioned(Var h) {
-        if (positions == null) return h;
+        if (positionEmbed == null) return h;
         int steps = h.dim(0), batch = h.dim(1);
-        if (steps > positions.num()) {
-            throw new ShapeException("this model's learned positions cover " + positions.num() + " steps, the input has " + steps);
+        if (steps > positionEmbed.num()) {
+            throw new ShapeException("this model's learned positions cover " + positionEmbed.num() + " steps, the input has " + steps);
         }
         int[] at = new int[steps * batch];
         for (int t = 0; t < steps; t++) java.util.Arrays.fill(at, t * batch, (t + 1) * batch, t);
-        return dev.recur.ops.Arith.add(h, positions.forward(at, new int[] {steps, batch}));
+        return dev.recur.ops.Arith.add(h, positionEmbed.forward(at, new int[] {steps, batch}));
     }
 
     private void refuseStreaming() {
-        if (positions != null) {
-            throw new dev.recur.ConfigException("a model with learned positions (positions=" + positions.num()
+        if (positionEmbed != null) {
+            throw new dev.recur.ConfigException("a model with learned positions (positions=" + positionEmbed.num()
                     + ") reads whole sequences only: streaming and step-by-step generation are not supported");
         }
     }
