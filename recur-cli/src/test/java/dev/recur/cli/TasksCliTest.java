@@ -32,7 +32,7 @@ class TasksCliTest {
             assertEquals(3, ((List<?>) CliRun.metrics(line).get("confusion")).size());
         }
         Path out = dir.resolve("labels.csv");
-        CliRun predict = CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", csv.toString(), "--out", out.toString());
+        CliRun predict = predict(csv, out);
         assertEquals(0, predict.exit(), predict.err());
         List<String> rows = Files.readAllLines(out);
         assertEquals("example,label,predicted,score_0,score_1,score_2", rows.get(0));
@@ -40,14 +40,11 @@ class TasksCliTest {
 
         // new data: no label column, any number of rows; the predictions are the labelled run's
         // (scores to rounding: a batch of 3 rows may take another GEMM path than one of 60)
+        String[] labelled = sb.toString().split("\n");
         StringBuilder fresh = new StringBuilder("t0,t1,t2,t3\n");
-        for (String row : sb.toString().split("\n")) {
-            if (!row.startsWith("label")) fresh.append(row.substring(row.indexOf(',') + 1)).append('\n');
-            if (fresh.toString().split("\n").length > 3) break;
-        }
-        Path unlabelled = Files.writeString(dir.resolve("new.csv"), fresh.toString());
+        for (int i = 1; i <= 3; i++) fresh.append(labelled[i].substring(labelled[i].indexOf(',') + 1)).append('\n');
         Path out2 = dir.resolve("labels2.csv");
-        CliRun again = CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", unlabelled.toString(), "--out", out2.toString());
+        CliRun again = predict(Files.writeString(dir.resolve("new.csv"), fresh.toString()), out2);
         assertEquals(0, again.exit(), again.err());
         List<String> rows2 = Files.readAllLines(out2);
         assertEquals("example,predicted,score_0,score_1,score_2", rows2.get(0));
@@ -62,10 +59,15 @@ class TasksCliTest {
         // the wrong number of step columns: one line, exit 2, no file
         Path narrow = Files.writeString(dir.resolve("narrow.csv"), "t0,t1\n1,2\n");
         Path out3 = dir.resolve("labels3.csv");
-        CliRun bad = CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", narrow.toString(), "--out", out3.toString());
+        CliRun bad = predict(narrow, out3);
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("expected 4 step columns besides 'label' (as in the training data), found 2"), bad.err());
         assertTrue(Files.notExists(out3));
+    }
+
+    /** {@code recur predict} with the classifier that the first test trains. */
+    private CliRun predict(Path data, Path out) {
+        return CliRun.of("predict", "--model", dir.resolve("run-classify/model.recur").toString(), "--data", data.toString(), "--out", out.toString());
     }
 
     @Test

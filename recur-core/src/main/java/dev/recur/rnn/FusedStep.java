@@ -214,19 +214,7 @@ final class FusedStep {
             a2 = FloatVector.fromArray(S, w, o + 2 * L).fma(u, a2);
             a3 = FloatVector.fromArray(S, w, o + 3 * L).fma(u, a3);
         }
-        if (kind == Kind.LSTM) { // gate-major: i, f, g, o of units [tL, tL + L)
-            go += t * L;
-            a0.intoArray(g, go);
-            a1.intoArray(g, go + H);
-            a2.intoArray(g, go + 2 * H);
-            a3.intoArray(g, go + 3 * H);
-        } else {
-            go += t * W4;
-            a0.intoArray(g, go);
-            a1.intoArray(g, go + L);
-            a2.intoArray(g, go + 2 * L);
-            a3.intoArray(g, go + 3 * L);
-        }
+        store4(t, a0, a1, a2, a3, g, go);
     }
 
     /**
@@ -272,9 +260,9 @@ final class FusedStep {
         store4(u, b0, b1, b2, b3, g, go);
     }
 
-    /** Tile t's four sums into the gate buffer (see {@link #sweep4}). */
+    /** Tile t's four sums into the gate buffer. */
     private void store4(int t, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3, float[] g, int go) {
-        if (kind == Kind.LSTM) {
+        if (kind == Kind.LSTM) { // gate-major: i, f, g, o of units [tL, tL + L)
             go += t * L;
             a0.intoArray(g, go);
             a1.intoArray(g, go + H);

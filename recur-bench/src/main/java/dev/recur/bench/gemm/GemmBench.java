@@ -3,7 +3,6 @@ package dev.recur.bench.gemm;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Parallel;
-import dev.recur.random.Rng;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,12 +51,10 @@ public class GemmBench {
         s = GemmShape.parse(shape);
         Parallel.setThreads(threads);
         gemm = Backends.vector().gemm();
-        Rng rng = new Rng(42);
-        a = new float[s.m() * s.k()];
-        b = new float[s.k() * s.n()];
-        c = new float[s.m() * s.n()];
-        rng.fillUniform(a, 0, a.length, -1f, 1f);
-        rng.fillUniform(b, 0, b.length, -1f, 1f);
+        GemmShape.Operands ops = s.operands();
+        a = ops.a();
+        b = ops.b();
+        c = ops.c();
         if (packedB) packed = gemm.packB(false, s.k(), s.n(), b, 0, s.n());
     }
 

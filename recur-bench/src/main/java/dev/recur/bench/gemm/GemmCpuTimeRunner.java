@@ -3,7 +3,6 @@ package dev.recur.bench.gemm;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Parallel;
-import dev.recur.random.Rng;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -40,10 +39,8 @@ public final class GemmCpuTimeRunner {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         for (String spec : shapes.split(",")) {
             GemmShape s = GemmShape.parse(spec);
-            Rng rng = new Rng(42);
-            float[] a = new float[s.m() * s.k()], b = new float[s.k() * s.n()], c = new float[s.m() * s.n()];
-            rng.fillUniform(a, 0, a.length, -1f, 1f);
-            rng.fillUniform(b, 0, b.length, -1f, 1f);
+            GemmShape.Operands ops = s.operands();
+            float[] a = ops.a(), b = ops.b(), c = ops.c();
             Gemm.PackedMatrix packed = gemm.packB(false, s.k(), s.n(), b, 0, s.n());
             for (boolean usePacked : new boolean[] {false, true}) {
                 Runnable op = usePacked

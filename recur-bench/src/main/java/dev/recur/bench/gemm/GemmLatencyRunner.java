@@ -3,7 +3,6 @@ package dev.recur.bench.gemm;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Gemm;
 import dev.recur.kernel.Parallel;
-import dev.recur.random.Rng;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +38,8 @@ public final class GemmLatencyRunner {
         System.out.println("load before: " + load());
         for (String spec : shapes.split(",")) {
             GemmShape s = GemmShape.parse(spec);
-            Rng rng = new Rng(42);
-            float[] a = new float[s.m() * s.k()], b = new float[s.k() * s.n()], c = new float[s.m() * s.n()];
-            rng.fillUniform(a, 0, a.length, -1f, 1f);
-            rng.fillUniform(b, 0, b.length, -1f, 1f);
+            GemmShape.Operands ops = s.operands();
+            float[] a = ops.a(), b = ops.b(), c = ops.c();
             long[][] ns = new long[threads.length][1 << 20];
             int[] count = new int[threads.length];
             // three unrecorded rounds first: C2 compiles the kernels, the pool's workers start

@@ -1,6 +1,7 @@
 package dev.recur.bench.harness;
 
 import dev.recur.autodiff.GradMode;
+import dev.recur.bench.gemm.GemmShape;
 import dev.recur.bench.pararnn.ParaRnnMeasure;
 import dev.recur.autodiff.Var;
 import dev.recur.kernel.Backends;
@@ -161,10 +162,8 @@ public final class RecurWorker {
 
     /** Recur's SGEMM (C = A·B, row-major, beta 0) in GFLOP/s, calls batched so each sample lasts >= 20 ms. */
     static double sgemmGflops(int m, int k, int n, double warmup, double minTime, int maxSamples) {
-        Rng rng = new Rng(42);
-        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
-        rng.fillUniform(a, 0, a.length, -1f, 1f);
-        rng.fillUniform(b, 0, b.length, -1f, 1f);
+        GemmShape.Operands ops = new GemmShape(m, k, n).operands();
+        float[] a = ops.a(), b = ops.b(), c = ops.c();
         Gemm gemm = Backends.active().gemm();
         Runnable once = () -> gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         // Calls per sample from a warm-up of fixed wall time (the process warm-up has compiled the kernels).
