@@ -50,7 +50,7 @@ final class SsmConvolution {
         int H = s.channels, M = s.modes;
         RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
-        ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = ub;
+        ChannelBlocks ub = ChannelBlocks.borrow(u, T, B, H, null), yb = ub;
         float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
         float[] uRe = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
@@ -123,6 +123,7 @@ final class SsmConvolution {
             }
         });
         yb.copyTo(y, len);
+        yb.release();
         return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? u : null);
     }
 
@@ -141,8 +142,8 @@ final class SsmConvolution {
         boolean finalGrad = gxLRe != null || gxLIm != null;
         // du overwrites dy block by block (each convolution reads its signal in full before it writes):
         // one full-size array fewer to allocate, zero and collect.
-        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), gub = dyb;
-        ChannelBlocks ub = finalGrad ? ChannelBlocks.of(saved.input(), T, B, H, null) : null;
+        ChannelBlocks dyb = ChannelBlocks.borrow(dyIn, T, B, H, len), gub = dyb;
+        ChannelBlocks ub = finalGrad ? ChannelBlocks.borrow(saved.input(), T, B, H, null) : null;
         Parallel.forRange(dyb.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
@@ -192,6 +193,8 @@ final class SsmConvolution {
         });
         // Rows past a length are mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
         gub.copyTo(gu, guOff, len, true);
+        gub.release();
+        if (ub != null) ub.release();
         return grads;
     }
 
