@@ -31,12 +31,14 @@ final class SsmConvolution {
     private SsmConvolution() {}
 
     /**
-     * For the backward pass: the kernel's spectrum (blocks, bins, LANES), the final-state sums S
-     * (B, M, H), the input's spectra (blocks, B, bins, LANES), and the input itself (T, B, H; the
+     * For the backward pass: the kernel's spectrum (per block: bins, LANES), the final-state sums S
+     * (B, M, H), the input's spectra (per block: B, bins, LANES), and the input itself (T, B, H; the
      * caller's array, which the graph holds anyway): only a gradient of the final state needs it,
-     * re-laid in blocks then.
+     * re-laid in blocks then. The spectra are one array per block, allocated by the task that fills
+     * it: as two arrays of 16 and 67 MB (at T = 16384, B = 4, H = 256) they were zeroed, and their
+     * pages first touched, by the calling thread alone before the parallel loop began.
      */
-    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, float[] input) {}
+    record Saved(float[][] kRe, float[][] kIm, float[] sRe, float[] sIm, float[][] uRe, float[][] uIm, float[] input) {}
 
     /**
      * With {@code keepSpectra} (required for {@link #backward}) the input's spectra are kept (2 B H
@@ -51,10 +53,9 @@ final class SsmConvolution {
         RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
         ChannelBlocks ub = ChannelBlocks.borrow(u, T, B, H, null), yb = ub;
-        float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
+        float[][] kRe = new float[ub.blocks][], kIm = new float[ub.blocks][];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
-        float[] uRe = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
-        float[] uIm = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
+        float[][] uRe = keepSpectra ? new float[ub.blocks][] : null, uIm = keepSpectra ? new float[ub.blocks][] : null;
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             Vandermonde p = new Vandermonde(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
@@ -111,12 +112,17 @@ final class SsmConvolution {
                         y0.setRows(hl, out);
                     }
                 }
-                int kOff = blk * bins * LANES;
-                rfft.forward(kernel, 0, w, T, w, kRe, kIm, kOff, w, ws);
+                kRe[blk] = new float[bins * LANES];
+                kIm[blk] = new float[bins * LANES];
+                if (keepSpectra) {
+                    uRe[blk] = new float[B * bins * LANES];
+                    uIm[blk] = new float[B * bins * LANES];
+                }
+                rfft.forward(kernel, 0, w, T, w, kRe[blk], kIm[blk], 0, w, ws);
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
-                    RealFft.Product product = RealFft.Product.of(kRe, kIm, kOff, false);
-                    if (keepSpectra) product = product.keep(uRe, uIm, (blk * B + b) * bins * LANES);
+                    RealFft.Product product = RealFft.Product.of(kRe[blk], kIm[blk], 0, false);
+                    if (keepSpectra) product = product.keep(uRe[blk], uIm[blk], b * bins * LANES);
                     rfft.convolve(ub.data, off, LANES, T, w, product, yb.data, off, LANES, T, false, ws);
                 }
                 if (y0 != null) y0.scatter(yb, blk, true); // after: the block held u until its convolutions
@@ -159,10 +165,10 @@ final class SsmConvolution {
                 Columns dyc = x0Re != null ? Columns.gather(dyb, blk) : null; // before du replaces dy
                 for (int b = 0; b < B; b++) {
                     int off = dyb.offset(blk, b);
-                    int so = (blk * B + b) * bins * LANES;
+                    int so = b * bins * LANES;
                     // du += corr(dy, K) = irfft(DY conj(K)), and G += conj(U) DY on the way
-                    RealFft.Product product = RealFft.Product.of(saved.kRe(), saved.kIm(), blk * bins * LANES, true)
-                            .accumulate(saved.uRe(), saved.uIm(), so, gr, gi, 0);
+                    RealFft.Product product = RealFft.Product.of(saved.kRe()[blk], saved.kIm()[blk], 0, true)
+                            .accumulate(saved.uRe()[blk], saved.uIm()[blk], so, gr, gi, 0);
                     rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, false, ws);
                 }
                 rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
