@@ -45,7 +45,9 @@ final class DeltaChunkwise {
             System.arraycopy(S, 0, starts, ci * area, area);
             w.decay(s, c0, L);
             w.tailKeys(s, c0, L);
-            TriGemm.lowerC(false, true, L, L, dk, 1, 1f, k, c0 * dk, dk, k, c0 * dk, dk, 0f, kk, sq, C);
+            // Kᵀ once, for K Kᵀ here and Q Kᵀ in queryScores
+            TriGemm.transpose(k, c0 * dk, dk, L, dk, w.kt);
+            TriGemm.lowerC(false, false, L, L, dk, 1, 1f, k, c0 * dk, dk, w.kt, 0, L, 0f, kk, sq, C);
             for (int t = 0; t < L; t++) {
                 float bt = beta[c0 + t];
                 for (int u = 0; u < t; u++) w.a[t * C + u] = bt * w.m[t * C + u] * kk[sq + t * C + u];
@@ -109,6 +111,8 @@ final class DeltaChunkwise {
             Blas.scaleTo(gL, dS, 0, dSn, 0, area);
             // S_0ᵀ, for the two products with it below (one transposition instead of one per product)
             TriGemm.transpose(starts, sOff, dv, dk, dv, s0t);
+            // Uᵀ, for dO Uᵀ and dV' Uᵀ
+            TriGemm.transpose(U, uOff, dv, L, dv, w.ut);
             // O = (Γ ⊙ Q) S_0 + P U
             java.util.Arrays.fill(dQ, 0, nq * dk, 0f);
             if (nq > 0) {
@@ -121,7 +125,7 @@ final class DeltaChunkwise {
                     if (gated) dgam[qp] += G * rowDot(x, r * dk, q, (q0 + r) * dk, dk);
                 }
                 Blas.gemm(true, false, dk, dv, nq, 1f, w.qg, 0, dk, dO, q0 * dv, dv, 1f, dSn, 0, dv);
-                TriGemm.lowerC(false, true, nq, L, dv, nh, 1f, dO, q0 * dv, dv, U, uOff, dv, 0f, dB, 0, C);
+                TriGemm.lowerC(false, false, nq, L, dv, nh, 1f, dO, q0 * dv, dv, w.ut, 0, L, 0f, dB, 0, C);
                 TriGemm.upperA(true, false, L, dv, nq, nh, 1f, Ps, sq, C, dO, q0 * dv, dv, 1f, dU, 0, dv);
                 for (int r = 0; r < nq; r++) {
                     int qp = r * nh + nh - 1;
@@ -145,7 +149,7 @@ final class DeltaChunkwise {
             // U = T V', V' = β ⊙ (V − Γ ⊙ K S_0): dV' = Tᵀ dU; d(K S_0) = −βΓ ⊙ dV' (kept in dV')
             TriGemm.upperA(true, false, L, dv, L, 1, 1f, T, sq, C, dU, 0, dv, 0f, dVp, 0, dv);
             // T = (I + A)^{-1}: dA = −Tᵀ dT Tᵀ with dT = dU V'ᵀ, i.e. −dV' Uᵀ, on A's strictly lower support
-            TriGemm.lowerC(false, true, L, L, dv, 1, -1f, dVp, 0, dv, U, uOff, dv, 0f, dA, 0, C);
+            TriGemm.lowerC(false, false, L, L, dv, 1, -1f, dVp, 0, dv, w.ut, 0, L, 0f, dA, 0, C);
             for (int t = 0; t < L; t++) {
                 int p = c0 + t, row = t * dv;
                 float bt = beta[p], G = w.gam1[t];
@@ -218,6 +222,8 @@ final class DeltaChunkwise {
         /** γ (cumulative log decay), e^γ, e^{γ_L − γ}, and e^{γ_t − γ_u} for u <= t (row stride C). */
         final float[] gam, gam1, tail, m;
         final float[] a, vp, kh, qg;
+        /** Kᵀ (dk × L) and Uᵀ (dv × L) of the chunk, row stride L. */
+        final float[] kt, ut;
 
         Work(int C, int dk, int dv) {
             this.C = C;
@@ -231,6 +237,8 @@ final class DeltaChunkwise {
             vp = new float[C * dv];
             kh = new float[C * dk];
             qg = new float[C * dk];
+            kt = new float[dk * C];
+            ut = new float[dv * C];
         }
 
         void decay(DeltaOp.Seq s, int c0, int L) {
@@ -271,11 +279,14 @@ final class DeltaChunkwise {
             }
         }
 
-        /** Γ ⊙ Q, and the causal, decayed scores of the chunk's queries (nq × L, row stride C) into {@code p} at pOff. */
+        /**
+         * Γ ⊙ Q, and the causal, decayed scores of the chunk's queries (nq × L, row stride C) into
+         * {@code p} at pOff; {@link #kt} must hold the chunk's Kᵀ.
+         */
         void queryScores(DeltaOp.Seq s, int c0, int L, float[] p, int pOff) {
             int nh = s.nh(), nq = L / nh, q0 = c0 / nh;
             queryScales(s, c0, L);
-            TriGemm.lowerC(false, true, nq, L, dk, nh, 1f, s.q(), q0 * dk, dk, s.k(), c0 * dk, dk, 0f, p, pOff, C);
+            TriGemm.lowerC(false, false, nq, L, dk, nh, 1f, s.q(), q0 * dk, dk, kt, 0, L, 0f, p, pOff, C);
             for (int r = 0; r < nq; r++) {
                 int qp = r * nh + nh - 1;
                 for (int u = 0; u < L; u++) p[pOff + r * C + u] = u <= qp ? p[pOff + r * C + u] * m[qp * C + u] : 0f;
