@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A few large float arrays kept between calls for the convolution form's blocked copies, which live
- * for one forward or one backward call only. Why: at T = 16384, B = 4, H = 256 each blocked copy
+ * for one forward or one backward call, and its kept input spectra, which live from a forward call
+ * to the end of its first backward call. Why: at T = 16384, B = 4, H = 256 each blocked copy
  * is 64 MB, and a fresh one per call is a humongous G1 allocation that the calling thread zeroes
  * alone and, whenever G1 has shrunk the heap since, first touches page by page: on the 2-core
  * machine the calling thread then spent 0.1-1.4 s of system time per forward + backward beside
@@ -17,8 +18,11 @@ import java.util.List;
  * of a taken array are arbitrary.
  */
 final class ScratchArrays {
-    /** At most this many arrays are kept (a forward's and a backward's copy, plus one spare). */
-    private static final int KEEP = 3;
+    /**
+     * At most this many arrays are kept: a forward's blocked copy and kept input spectra (two
+     * parts), a backward's blocked copies, and a spare.
+     */
+    private static final int KEEP = 6;
     private static final List<SoftReference<float[]>> FREE = new ArrayList<>();
 
     private ScratchArrays() {}
