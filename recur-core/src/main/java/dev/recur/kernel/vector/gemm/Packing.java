@@ -37,12 +37,12 @@ final class Packing {
                 }
             }
         }
-        return new ABlock(dst, 0, 1, MR, MR * kc);
+        return new ABlock(dst, 0, 1, MR, MR * kc, true);
     }
 
     /** The unpacked view of rows {@code [i0, ..)}, columns {@code [p0, ..)} of a row-major A (alpha must be 1). */
     static ABlock directA(float[] a, int aOff, int lda, int i0, int p0) {
-        return new ABlock(a, aOff + i0 * lda + p0, lda, 1, MR * lda);
+        return new ABlock(a, aOff + i0 * lda + p0, lda, 1, MR * lda, false);
     }
 
     /**

@@ -11,7 +11,8 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  * its neighbours, so any split of C over threads gives the same bits.
  *
  * <p>Operand sources, cheapest first: A is read in place when it is row-major and alpha is 1
- * (the kernels take its row stride), otherwise packed with alpha folded in. B is the caller's
+ * (the kernels take its row stride), otherwise packed with alpha folded in; with AVX2 it is packed
+ * whenever B is ({@link Blocking#PACK_A_FOR_PACKED_B}). B is the caller's
  * pre-packed panels when given; read in place when it is row-major and the product has few rows
  * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; packed one
  * panel at a time into L1 when the rows fit one row block ({@link #streamed}); otherwise packed
@@ -39,7 +40,7 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
     }
 
     private boolean directA() {
-        return !transA && alpha == 1f;
+        return !transA && alpha == 1f && !(Blocking.PACK_A_FOR_PACKED_B && !directB());
     }
 
     private boolean directB() {

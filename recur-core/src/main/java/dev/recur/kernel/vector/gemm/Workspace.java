@@ -13,7 +13,7 @@ final class Workspace {
     private float[] a = new float[0];
     private float[] b = new float[0];
     private float[] edge = new float[0];
-    final float[] tile = new float[MR * NR];
+    final float[] tile = new float[Math.max(MR, Blocking.DIRECT_MR) * NR];
 
     private Workspace() {}
 
