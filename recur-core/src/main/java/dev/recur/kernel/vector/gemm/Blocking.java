@@ -17,8 +17,29 @@ package dev.recur.kernel.vector.gemm;
  * A product split over threads computes narrower column chunks, whose B blocks fit L2.
  */
 final class Blocking {
-    /** Rows of the main register tile: 8 with AVX-512's 32 registers, 4 where there are 16. */
-    static final int MR = MicroKernels.L >= 16 ? 8 : 4;
+    /**
+     * Rows of the main register tile: 8 with AVX-512's 32 registers, 3 with AVX2's 16 (see
+     * {@link MicroKernels#tile3x3}: a fourth row made C2 spill an accumulator).
+     */
+    static final int MR = MicroKernels.L >= 16 ? 8 : 3;
+
+    /**
+     * Rows of the full register tiles over an unpacked A (read with its row stride, where C2 keeps
+     * the bounds checks): with AVX2, 4-row tiles there ran an 8×256×1024 product about 15 % faster
+     * than 3-row ones (more multiply-adds per check; Zen 3, interleaved in one JVM).
+     */
+    static final int DIRECT_MR = MicroKernels.L >= 16 ? 8 : 4;
+
+    /**
+     * Whether A is always packed where B is packed and A has more than one row block ({@link #MC}),
+     * so that full row tiles run {@link MicroKernels#tile3x3Packed} (AVX2). Packing A costs m·k
+     * copies against m·n·k multiply-adds, and buys a loop without bounds checks; threads that split
+     * C by columns share one packed copy (Product.sharesA). Up to one row block (a batch of 32 or
+     * 64) the strided 4-row tiles over unpacked A measured as fast on one thread and 4-11 % faster
+     * on two (32×256×1024, Zen 3). With AVX-512 the strided 8×3 tile already ran near peak on Zen 5,
+     * and unpacked A stays where it can.
+     */
+    static final boolean PACK_A_FOR_PACKED_B = MR == 3;
     static final int NR = MicroKernels.NR;
     /** Largest k run per block; longer k is cut into equal runs (no thin last run). */
     static final int KC = 256;

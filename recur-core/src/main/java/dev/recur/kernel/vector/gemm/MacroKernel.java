@@ -1,12 +1,11 @@
 package dev.recur.kernel.vector.gemm;
 
-import static dev.recur.kernel.vector.gemm.Blocking.MR;
 import static dev.recur.kernel.vector.gemm.Blocking.NR;
 
 /**
  * One block: {@code C[0:mc, 0:nc] (+)= A[0:mc, 0:kc] · B[0:kc, 0:nc]}, walked panel by panel
- * (each kc × NR panel of B is reused by every MR-row tile while it is in L1). The rows left over
- * (fewer than MR) come last, in tiles of 4, 2 and 1 rows, with full panels taken in pairs so that
+ * (each kc × NR panel of B is reused by every full row tile while it is in L1; a tile has
+ * {@link ABlock#tileHeight} rows). The rows left over come last, in tiles of 4, 2 and 1 rows, with full panels taken in pairs so that
  * one- and two-row tiles use the double-width kernels. The partial last panel is computed into a
  * scratch tile and copied into C, since a kernel always writes NR columns.
  */
@@ -15,9 +14,9 @@ final class MacroKernel {
 
     static void run(int mc, int nc, int kc, ABlock a, Panels b, float[] c, int ci, int ldc,
                     int mode, float beta, float[] tile) {
-        int body = mc - mc % MR;
+        int mr = a.tileHeight(), body = mc - mc % mr;
         if (body > 0) {
-            // Whole MR-row tiles: one panel at a time, so that its kc x NR run stays in L1 while
+            // Whole row tiles: one panel at a time, so that its kc x NR run stays in L1 while
             // every row tile of the block meets it (two panels at once overflow a 32 KiB L1).
             int full = nc / NR;
             for (int t = 0; t < full; t++) {
@@ -27,14 +26,14 @@ final class MacroKernel {
             if (edgeCols > 0) edge(body, kc, a, b.edge(), b.edgeBase(), c, ci + full * NR, ldc, edgeCols, mode, beta, tile);
         }
         if (body < mc) {
-            ABlock rest = body == 0 ? a : new ABlock(a.data(), a.rowStart(body), a.rowStride(), a.colStride(), a.tileStep());
+            ABlock rest = body == 0 ? a : new ABlock(a.data(), a.rowStart(body), a.rowStride(), a.colStride(), a.tileStep(), a.packed());
             tail(mc - body, nc, kc, rest, b, c, ci + body * ldc, ldc, mode, beta, tile);
         }
     }
 
     /**
-     * Rows that do not fill an MR-row tile (at most MR - 1 of them, or a whole block shorter than
-     * MR): full panels in pairs, so that one- and two-row tiles use the double-width kernels.
+     * Rows that do not fill a full row tile (fewer than {@link ABlock#tileHeight} of them, or a
+     * whole block that short): full panels in pairs, so that one- and two-row tiles use the double-width kernels.
      */
     private static void tail(int mc, int nc, int kc, ABlock a, Panels b, float[] c, int ci, int ldc,
                              int mode, float beta, float[] tile) {
@@ -48,15 +47,15 @@ final class MacroKernel {
         if (edgeCols > 0) edge(mc, kc, a, b.edge(), b.edgeBase(), c, ci + full * NR, ldc, edgeCols, mode, beta, tile);
     }
 
-    /** Height of the next row tile when {@code left} rows remain: MR, then powers of two. */
-    static int tileRows(int left) {
-        return left >= MR ? MR : Integer.highestOneBit(left);
+    /** Height of the next row tile when {@code left} rows remain: {@code mr}, then powers of two. */
+    static int tileRows(int left, int mr) {
+        return left >= mr ? mr : Integer.highestOneBit(left);
     }
 
     private static void pair(int mc, int kc, ABlock a, float[] b, int b0, int b1, int bs,
                              float[] c, int ci, int ldc, int mode, float beta) {
         for (int i = 0; i < mc; ) {
-            int h = tileRows(mc - i), ai = a.rowStart(i), cr = ci + i * ldc;
+            int h = tileRows(mc - i, a.tileHeight()), ai = a.rowStart(i), cr = ci + i * ldc;
             if (h == 2) {
                 MicroKernels.tile2x6(kc, a.data(), ai, a.rowStride(), a.colStride(), b, b0, b1, bs, c, cr, ldc, mode, beta);
             } else if (h == 1) {
@@ -72,7 +71,7 @@ final class MacroKernel {
     private static void column(int mc, int kc, ABlock a, float[] b, int bi, int bs,
                                float[] c, int ci, int ldc, int mode, float beta) {
         for (int i = 0; i < mc; ) {
-            int h = tileRows(mc - i);
+            int h = tileRows(mc - i, a.tileHeight());
             tile(h, kc, a.data(), a.rowStart(i), a.rowStride(), a.colStride(), b, bi, bs, c, ci + i * ldc, ldc, mode, beta);
             i += h;
         }
@@ -82,7 +81,7 @@ final class MacroKernel {
     private static void edge(int mc, int kc, ABlock a, float[] b, int bi, float[] c, int ci, int ldc, int cols,
                              int mode, float beta, float[] tile) {
         for (int i = 0; i < mc; ) {
-            int h = tileRows(mc - i), cr = ci + i * ldc;
+            int h = tileRows(mc - i, a.tileHeight()), cr = ci + i * ldc;
             if (mode != MicroKernels.ZERO) {
                 for (int r = 0; r < h; r++) System.arraycopy(c, cr + r * ldc, tile, r * NR, cols);
             }
@@ -96,6 +95,11 @@ final class MacroKernel {
                              float[] c, int ci, int ldc, int mode, float beta) {
         switch (h) {
             case 8 -> MicroKernels.tile8x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+            case 3 -> {
+                // the constant-stride kernel wherever the strides are those of packed operands
+                if (rs == 1 && cs == 3 && bs == NR) MicroKernels.tile3x3Packed(kc, a, ai, b, bi, c, ci, ldc, mode, beta);
+                else MicroKernels.tile3x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+            }
             case 4 -> MicroKernels.tile4x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
             case 2 -> MicroKernels.tile2x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
             case 1 -> MicroKernels.tile1x3(kc, a, ai, cs, b, bi, bs, c, ci, mode, beta);

@@ -23,8 +23,14 @@ final class Packing {
      */
     static ABlock packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
                         float alpha, float[] dst) {
+        return packA(transA, a, aOff, lda, i0, rows, p0, kc, alpha, dst, 0);
+    }
+
+    /** {@link #packA} into {@code dst} from {@code off}. */
+    static ABlock packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
+                        float alpha, float[] dst, int off) {
         for (int q = 0; q * MR < rows; q++) {
-            int r = Math.min(MR, rows - q * MR), panel = q * MR * kc, row0 = i0 + q * MR;
+            int r = Math.min(MR, rows - q * MR), panel = off + q * MR * kc, row0 = i0 + q * MR;
             if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + row0, d = panel + p * MR;
@@ -37,12 +43,12 @@ final class Packing {
                 }
             }
         }
-        return new ABlock(dst, 0, 1, MR, MR * kc);
+        return new ABlock(dst, off, 1, MR, MR * kc, true);
     }
 
     /** The unpacked view of rows {@code [i0, ..)}, columns {@code [p0, ..)} of a row-major A (alpha must be 1). */
     static ABlock directA(float[] a, int aOff, int lda, int i0, int p0) {
-        return new ABlock(a, aOff + i0 * lda + p0, lda, 1, MR * lda);
+        return new ABlock(a, aOff + i0 * lda + p0, lda, 1, MR * lda, false);
     }
 
     /**

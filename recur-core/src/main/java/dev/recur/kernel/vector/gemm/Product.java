@@ -11,7 +11,8 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  * its neighbours, so any split of C over threads gives the same bits.
  *
  * <p>Operand sources, cheapest first: A is read in place when it is row-major and alpha is 1
- * (the kernels take its row stride), otherwise packed with alpha folded in. B is the caller's
+ * (the kernels take its row stride), otherwise packed with alpha folded in; with AVX2 it is packed
+ * whenever B is and A has more than one row block ({@link Blocking#PACK_A_FOR_PACKED_B}). B is the caller's
  * pre-packed panels when given; read in place when it is row-major and the product has few rows
  * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; packed one
  * panel at a time into L1 when the rows fit one row block ({@link #streamed}); otherwise packed
@@ -39,15 +40,54 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
     }
 
     private boolean directA() {
-        return !transA && alpha == 1f;
+        return !transA && alpha == 1f && !(Blocking.PACK_A_FOR_PACKED_B && !directB() && m > MC);
     }
 
     private boolean directB() {
         return packed == null && !transB && m <= DIRECT_B_MAX_ROWS;
     }
 
+    /**
+     * Whether threads that split C by columns should pack A once, together, rather than each chunk
+     * packing all of it again ({@link #packSharedA}): only where A is packed at all and has more
+     * rows than one block (a batch of 32 packs 32 rows per chunk, which costs nothing). On two
+     * threads with 8 column chunks, packing per chunk cost 1024^3 and 512^3 about 10 % (Zen 3).
+     */
+    boolean sharesA() {
+        return !sweep() && !directA() && m > MC && (long) paddedRows() * k <= Integer.MAX_VALUE - 8;
+    }
+
+    /** Rows of A rounded up to a whole number of MR-row micro-panels. */
+    int paddedRows() {
+        return (m + Blocking.MR - 1) / Blocking.MR * Blocking.MR;
+    }
+
+    /**
+     * Packs rows {@code [r0, r1)} of op(A) (r0 a multiple of MR) into {@code dst}, for every k run:
+     * run {@code pc} starts at {@code paddedRows() * pc}, its rows as {@link Packing#packA} lays them out.
+     */
+    void packSharedA(float[] dst, int r0, int r1) {
+        int kc = Blocking.kc(k);
+        for (int pc = 0; pc < k; pc += kc) {
+            int kcb = Math.min(kc, k - pc);
+            Packing.packA(transA, a, aOff, lda, r0, r1 - r0, pc, kcb, alpha, dst, paddedRows() * pc + r0 * kcb);
+        }
+    }
+
+    /** The A block of rows {@code [ic, ic+mc)} (ic a multiple of MR) and k run {@code [pc, pc+kcb)}. */
+    private ABlock aBlock(float[] sharedA, int ic, int mc, int pc, int kcb, Workspace ws) {
+        if (directA()) return Packing.directA(a, aOff, lda, ic, pc);
+        if (sharedA != null) return new ABlock(sharedA, paddedRows() * pc + ic * kcb, 1, Blocking.MR, Blocking.MR * kcb, true);
+        return Packing.packA(transA, a, aOff, lda, ic, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
+    }
+
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of C; {@code j0} is a multiple of NR. */
     void compute(int i0, int i1, int j0, int j1, Workspace ws) {
+        compute(i0, i1, j0, j1, ws, null);
+    }
+
+    /** {@link #compute}, with A taken from a copy packed by {@link #packSharedA} when {@code sharedA} is not null. */
+    void compute(int i0, int i1, int j0, int j1, Workspace ws, float[] sharedA) {
         if (sweep()) {
             int ai = transA ? aOff + i0 : aOff + i0 * lda, rs = transA ? 1 : lda, cs = transA ? lda : 1;
             RowSweep.run(i1 - i0, k, alpha, a, ai, rs, cs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, j0, j1, beta);
@@ -56,7 +96,7 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
         int kc = Blocking.kc(k);
         int firstMode = beta == 0f ? MicroKernels.ZERO : beta == 1f ? MicroKernels.LOAD : MicroKernels.SCALE;
         if (packed == null && !directB() && i1 - i0 <= MC) {
-            streamed(i0, i1, j0, j1, kc, firstMode, ws);
+            streamed(i0, i1, j0, j1, kc, firstMode, ws, sharedA);
             return;
         }
         int ncMax = packed != null || directB() ? j1 - j0 : NC;
@@ -68,8 +108,7 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
                 Panels bp = panels(jc, nc, pc, kcb, ws);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    ABlock ab = directA() ? Packing.directA(a, aOff, lda, ic, pc)
-                            : Packing.packA(transA, a, aOff, lda, ic, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
+                    ABlock ab = aBlock(sharedA, ic, mc, pc, kcb, ws);
                     MacroKernel.run(mc, nc, kcb, ab, bp, c, cOff + ic * ldc + jc, ldc, mode, beta, ws.tile);
                 }
             }
@@ -82,14 +121,13 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
      * every row tile meets those panels there. B goes through memory once, instead of being written
      * out as a whole kc × NC block (beyond L2) and read back.
      */
-    private void streamed(int i0, int i1, int j0, int j1, int kc, int firstMode, Workspace ws) {
+    private void streamed(int i0, int i1, int j0, int j1, int kc, int firstMode, Workspace ws, float[] sharedA) {
         int mc = i1 - i0, step = Blocking.STREAM_PANELS * NR;
         float[] buf = ws.b(kc * step);
         for (int pc = 0; pc < k; pc += kc) {
             int kcb = Math.min(kc, k - pc);
             int mode = pc == 0 ? firstMode : MicroKernels.LOAD;
-            ABlock ab = directA() ? Packing.directA(a, aOff, lda, i0, pc)
-                    : Packing.packA(transA, a, aOff, lda, i0, mc, pc, kcb, alpha, ws.a(Blocking.MC * kcb));
+            ABlock ab = aBlock(sharedA, i0, mc, pc, kcb, ws);
             for (int jc = j0; jc < j1; jc += step) {
                 int w = Math.min(step, j1 - jc);
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, jc, w, buf, 0);

@@ -103,9 +103,16 @@ public final class VectorGemm implements Gemm {
             return;
         }
         int parts = chunks;
+        // Column chunks each need all of A: pack it once, on all threads, instead of once per chunk.
+        float[] sharedA = byCols && p.sharesA() ? Workspace.get().sharedA((int) ((long) p.paddedRows() * p.k())) : null;
+        if (sharedA != null) {
+            int tileCount = p.paddedRows() / MR, packParts = Math.min(threads, tileCount);
+            Parallel.forEachChunk(packParts, (t, end) -> p.packSharedA(sharedA,
+                    Parallel.bound(tileCount, packParts, t) * MR, Math.min(p.m(), Parallel.bound(tileCount, packParts, t + 1) * MR)));
+        }
         Parallel.forEachChunk(parts, (t, end) -> {
             int u0 = Parallel.bound(units, parts, t), u1 = Parallel.bound(units, parts, t + 1);
-            if (byCols) p.compute(0, p.m(), u0 * NR, Math.min(p.n(), u1 * NR), Workspace.get());
+            if (byCols) p.compute(0, p.m(), u0 * NR, Math.min(p.n(), u1 * NR), Workspace.get(), sharedA);
             else p.compute(u0 * MR, Math.min(p.m(), u1 * MR), 0, p.n(), Workspace.get());
         });
     }

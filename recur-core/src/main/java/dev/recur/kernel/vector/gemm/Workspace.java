@@ -13,7 +13,8 @@ final class Workspace {
     private float[] a = new float[0];
     private float[] b = new float[0];
     private float[] edge = new float[0];
-    final float[] tile = new float[MR * NR];
+    private float[] sharedA = new float[0];
+    final float[] tile = new float[Math.max(MR, Blocking.DIRECT_MR) * NR];
 
     private Workspace() {}
 
@@ -29,6 +30,21 @@ final class Workspace {
     float[] b(int size) {
         if (b.length < size) b = new float[size];
         return b;
+    }
+
+    /** Largest shared A kept between calls (16 MiB); a larger one is allocated per call. */
+    static final int KEPT_SHARED_A = 1 << 22;
+
+    /**
+     * The packed copy of A that the threads of one product share (see {@code Product.sharesA}); only
+     * the calling thread's workspace lends it, and only for the duration of its call. A product
+     * whose A is larger takes tens of milliseconds, against which a fresh array is cheap, and
+     * keeping it would hold that memory for the thread's life.
+     */
+    float[] sharedA(int size) {
+        if (size > KEPT_SHARED_A) return new float[size];
+        if (sharedA.length < size) sharedA = new float[size];
+        return sharedA;
     }
 
     float[] edge(int size) {
