@@ -8,7 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the Vector API. Why: the loop body reads nine arrays and writes six, and C2's auto-vectoriser
  * left it scalar (the same happened to the S4D recurrence's adjoint); this loop was about half of
  * a Mamba training step. The operations are the scalar loop's, one for one and in the same
- * order (mul and add, no fused multiply-add), so the results are the same bits.
+ * order (mul and add, no fused multiply-add), so the results are the same bits. The state rows and
+ * decays are read in place from the chunk's arrays (at offsets): the scalar loop needed them
+ * copied into rows of their own first (three copies of N x w floats per step) for C2's sake.
  */
 final class AdjointLanes {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -19,17 +21,18 @@ final class AdjointLanes {
      * Runs the full vectors of {@code [0, w)} and returns where the scalar tail starts. Per
      * channel j: {@code gh = g + gy cv}, {@code ghda = gh da}, {@code prodC = gy h},
      * {@code prodB = gh dx}, {@code gDelta += ghda a hp + gh bv x}, {@code ga += ghda delta hp},
-     * {@code gx += gh delta bv}, {@code g = ghda}.
+     * {@code gx += gh delta bv}, {@code g = ghda}; da, h and hp are read from their offsets.
      */
-    static int mode(int w, float bv, float cv, float[] g, float[] gy, float[] da, float[] h, float[] hp, float[] dx,
-                    float[] a, float[] x, float[] delta, float[] prodC, float[] prodB, float[] gDelta, float[] ga, float[] gx) {
+    static int mode(int w, float bv, float cv, float[] g, float[] gy, float[] da, int daOff, float[] h, int hOff,
+                    float[] hp, int hpOff, float[] dx, float[] a, float[] x, float[] delta,
+                    float[] prodC, float[] prodB, float[] gDelta, float[] ga, float[] gx) {
         int L = S.length(), j = 0;
         for (; j <= w - L; j += L) {
             FloatVector gyv = FloatVector.fromArray(S, gy, j);
             FloatVector gh = FloatVector.fromArray(S, g, j).add(gyv.mul(cv));
-            FloatVector ghda = gh.mul(FloatVector.fromArray(S, da, j));
-            FloatVector hpv = FloatVector.fromArray(S, hp, j), dv = FloatVector.fromArray(S, delta, j);
-            gyv.mul(FloatVector.fromArray(S, h, j)).intoArray(prodC, j);
+            FloatVector ghda = gh.mul(FloatVector.fromArray(S, da, daOff + j));
+            FloatVector hpv = FloatVector.fromArray(S, hp, hpOff + j), dv = FloatVector.fromArray(S, delta, j);
+            gyv.mul(FloatVector.fromArray(S, h, hOff + j)).intoArray(prodC, j);
             gh.mul(FloatVector.fromArray(S, dx, j)).intoArray(prodB, j);
             FloatVector t1 = ghda.mul(FloatVector.fromArray(S, a, j)).mul(hpv);
             FloatVector t2 = gh.mul(bv).mul(FloatVector.fromArray(S, x, j));

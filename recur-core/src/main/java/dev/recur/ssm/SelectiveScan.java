@@ -357,7 +357,7 @@ public final class SelectiveScan {
     private static final class Adjoint {
         final Tile t;
         final Problem p;
-        final float[][] g, gaRows, hCur, hPrev, da;
+        final float[][] g, gaRows;
         final float[] gyRow, gDeltaRow, gxRow, prodC, prodB, sig, zRow, yPre, gzRow;
         final float[] gb, gc, gd; // gb, gc: (T, N) of this sequence; gd: (w)
 
@@ -367,9 +367,6 @@ public final class SelectiveScan {
             int w = tile.w, N = tile.N;
             g = new float[N][w];
             gaRows = new float[N][w];
-            hCur = new float[N][w];
-            hPrev = new float[N][w];
-            da = new float[N][w];
             gyRow = new float[w];
             gDeltaRow = new float[w];
             gxRow = new float[w];
@@ -433,19 +430,20 @@ public final class SelectiveScan {
                 gDeltaRow[j] = 0f;
             }
             for (int n = 0; n < N; n++) {
-                float[] hc = hCur[n], hp = hPrev[n], dn = da[n], gn = g[n], gan = gaRows[n], an = t.aT[n];
-                System.arraycopy(states, cur + n * w, hc, 0, w);
-                System.arraycopy(states, prev + n * w, hp, 0, w);
-                System.arraycopy(decays, dOff + n * w, dn, 0, w);
+                float[] gn = g[n], gan = gaRows[n], an = t.aT[n];
+                int hc = cur + n * w, hp = prev + n * w, dn = dOff + n * w; // h_ts, h_{ts-1} in states, the decays
                 float bv = p.bm[bIdx + n], cv = p.cm[bIdx + n];
-                int j = VECTOR ? AdjointLanes.mode(w, bv, cv, gn, gyRow, dn, hc, hp, dx, an, x, delta, prodC, prodB, gDeltaRow, gan, gxRow) : 0;
+                int j = VECTOR
+                        ? AdjointLanes.mode(w, bv, cv, gn, gyRow, decays, dn, states, hc, states, hp, dx, an, x, delta, prodC, prodB,
+                                gDeltaRow, gan, gxRow)
+                        : 0;
                 for (; j < w; j++) {
                     float gh = gn[j] + gyRow[j] * cv; // dL/dh_t
-                    float ghda = gh * dn[j];
-                    prodC[j] = gyRow[j] * hc[j];
+                    float ghda = gh * decays[dn + j], hpj = states[hp + j];
+                    prodC[j] = gyRow[j] * states[hc + j];
                     prodB[j] = gh * dx[j];
-                    gDeltaRow[j] += ghda * an[j] * hp[j] + gh * bv * x[j];
-                    gan[j] += ghda * delta[j] * hp[j];
+                    gDeltaRow[j] += ghda * an[j] * hpj + gh * bv * x[j];
+                    gan[j] += ghda * delta[j] * hpj;
                     gxRow[j] += gh * delta[j] * bv;
                     gn[j] = ghda;
                 }

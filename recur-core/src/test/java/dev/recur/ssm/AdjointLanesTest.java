@@ -20,7 +20,9 @@ class AdjointLanesTest {
                 sc[i] = in[i].clone();
             }
             // order: g, gy, da, h, hp, dx, a, x, delta, prodC, prodB, gDelta, ga, gx
-            int j = AdjointLanes.mode(w, bv, cv, vec[0], vec[1], vec[2], vec[3], vec[4], vec[5], vec[6], vec[7], vec[8],
+            // da, h and hp read at offsets inside wider arrays, as from the chunk's states
+            float[] da = pad(vec[2], 3), h = pad(vec[3], 5), hp = pad(vec[4], 2);
+            int j = AdjointLanes.mode(w, bv, cv, vec[0], vec[1], da, 3, h, 5, hp, 2, vec[5], vec[6], vec[7], vec[8],
                     vec[9], vec[10], vec[11], vec[12], vec[13]);
             scalar(j, w, bv, cv, vec);
             scalar(0, w, bv, cv, sc);
@@ -28,7 +30,13 @@ class AdjointLanesTest {
         }
     }
 
-    /** SelectiveScan.Adjoint.step's per-mode loop, as written there. */
+    private static float[] pad(float[] a, int off) {
+        float[] p = new float[a.length + off + 4];
+        System.arraycopy(a, 0, p, off, a.length);
+        return p;
+    }
+
+    /** SelectiveScan.Adjoint.step's per-mode loop as it was (rows copied out first). */
     private static void scalar(int from, int w, float bv, float cv, float[][] v) {
         float[] gn = v[0], gyRow = v[1], dn = v[2], hc = v[3], hp = v[4], dx = v[5], an = v[6], x = v[7], delta = v[8];
         float[] prodC = v[9], prodB = v[10], gDeltaRow = v[11], gan = v[12], gxRow = v[13];
