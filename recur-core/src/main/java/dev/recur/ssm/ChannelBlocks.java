@@ -17,11 +17,19 @@ final class ChannelBlocks {
     final float[] data;
 
     ChannelBlocks(int T, int B, int H) {
+        this(T, B, H, new float[size(T, B, H)]);
+    }
+
+    private ChannelBlocks(int T, int B, int H, float[] data) {
         steps = T;
         batch = B;
         channels = H;
         blocks = (H + LANES - 1) / LANES;
-        data = new float[blocks * B * T * LANES];
+        this.data = data;
+    }
+
+    private static int size(int T, int B, int H) {
+        return (H + LANES - 1) / LANES * B * T * LANES;
     }
 
     /**
@@ -37,14 +45,44 @@ final class ChannelBlocks {
     /** The blocked copy of {@code a}; with {@code len}, steps at or past a sequence's length are zero. */
     static ChannelBlocks of(float[] a, int T, int B, int H, int[] len) {
         ChannelBlocks c = new ChannelBlocks(T, B, H);
+        c.fill(a, len, false);
+        return c;
+    }
+
+    /**
+     * As {@link #of}, in an array from {@link ScratchArrays}: the caller hands it back with
+     * {@link #release} once the copy is no longer used.
+     */
+    static ChannelBlocks borrow(float[] a, int T, int B, int H, int[] len) {
+        ChannelBlocks c = new ChannelBlocks(T, B, H, ScratchArrays.take(size(T, B, H)));
+        c.fill(a, len, true);
+        return c;
+    }
+
+    /** Hands a {@link #borrow}ed array back; this copy must not be used afterwards. */
+    void release() {
+        ScratchArrays.give(data);
+    }
+
+    /** Copies {@code a} in; with {@code dirty} (a reused array), also writes the zeros a fresh array has. */
+    private void fill(float[] a, int[] len, boolean dirty) {
+        int T = steps, B = batch, H = channels;
         Parallel.forRange(T * B, 256, (start, end) -> {
             for (int r = start; r < end; r++) {
                 int t = r / B, b = r % B;
-                if (len != null && t >= len[b]) continue;
-                for (int k = 0; k < c.blocks; k++) System.arraycopy(a, r * H + k * LANES, c.data, c.offset(k, b) + t * LANES, c.width(k));
+                boolean past = len != null && t >= len[b];
+                if (past && !dirty) continue;
+                for (int k = 0; k < blocks; k++) {
+                    int to = offset(k, b) + t * LANES, w = width(k);
+                    if (past) {
+                        java.util.Arrays.fill(data, to, to + LANES, 0f);
+                        continue;
+                    }
+                    System.arraycopy(a, r * H + k * LANES, data, to, w);
+                    if (dirty && w < LANES) java.util.Arrays.fill(data, to + w, to + LANES, 0f);
+                }
             }
         });
-        return c;
     }
 
     /** Writes the blocks back into a (T, B, H) array; with {@code len}, steps at or past a length become zero. */

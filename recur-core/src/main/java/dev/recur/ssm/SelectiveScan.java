@@ -32,6 +32,8 @@ import dev.recur.tensor.Tensor;
 public final class SelectiveScan {
     static final int TILE = 64;
     static final int CHUNK = 64;
+    /** Whether the adjoint's per-mode loop runs on {@link AdjointLanes} (the vector backend is active). */
+    private static final boolean VECTOR = "vector".equals(Backends.active().name());
 
     private SelectiveScan() {}
 
@@ -436,7 +438,8 @@ public final class SelectiveScan {
                 System.arraycopy(states, prev + n * w, hp, 0, w);
                 System.arraycopy(decays, dOff + n * w, dn, 0, w);
                 float bv = p.bm[bIdx + n], cv = p.cm[bIdx + n];
-                for (int j = 0; j < w; j++) {
+                int j = VECTOR ? AdjointLanes.mode(w, bv, cv, gn, gyRow, dn, hc, hp, dx, an, x, delta, prodC, prodB, gDeltaRow, gan, gxRow) : 0;
+                for (; j < w; j++) {
                     float gh = gn[j] + gyRow[j] * cv; // dL/dh_t
                     float ghda = gh * dn[j];
                     prodC[j] = gyRow[j] * hc[j];

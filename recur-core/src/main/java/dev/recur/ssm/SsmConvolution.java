@@ -31,12 +31,18 @@ final class SsmConvolution {
     private SsmConvolution() {}
 
     /**
-     * For the backward pass: the kernel's spectrum (blocks, bins, LANES), the final-state sums S
-     * (B, M, H), the input's spectra (blocks, B, bins, LANES), and the input itself (T, B, H; the
+     * For the backward pass: the kernel's spectrum (per block: bins, LANES), the final-state sums S
+     * (B, M, H), the input's spectra (per block: B, bins, LANES), and the input itself (T, B, H; the
      * caller's array, which the graph holds anyway): only a gradient of the final state needs it,
-     * re-laid in blocks then.
+     * re-laid in blocks then. The kernel's spectra are one array per block, allocated by the task
+     * that fills it: as one 16 MB array (at T = 16384, B = 4, H = 256) it was zeroed, and its pages
+     * first touched, by the calling thread alone before the parallel loop began. The input's spectra
+     * (blocks, B, bins, LANES; 67 MB each part there) come from {@link ScratchArrays}, and the
+     * first backward pass hands them back when it is done ({@code spent}); a second backward pass
+     * through the same graph transforms the input again instead.
      */
-    record Saved(float[] kRe, float[] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, float[] input) {}
+    record Saved(float[][] kRe, float[][] kIm, float[] sRe, float[] sIm, float[] uRe, float[] uIm, float[] input,
+                 java.util.concurrent.atomic.AtomicBoolean spent) {}
 
     /**
      * With {@code keepSpectra} (required for {@link #backward}) the input's spectra are kept (2 B H
@@ -50,11 +56,11 @@ final class SsmConvolution {
         int H = s.channels, M = s.modes;
         RealFft rfft = RealFft.ofSize(Math.max(2, Fft.nextPowerOfTwo(2 * T)));
         int bins = rfft.bins();
-        ChannelBlocks ub = ChannelBlocks.of(u, T, B, H, null), yb = ub;
-        float[] kRe = new float[ub.blocks * bins * LANES], kIm = new float[ub.blocks * bins * LANES];
+        ChannelBlocks ub = ChannelBlocks.borrow(u, T, B, H, null), yb = ub;
+        float[][] kRe = new float[ub.blocks][], kIm = new float[ub.blocks][];
         float[] sRe = new float[B * H * M], sIm = new float[B * H * M];
-        float[] uRe = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
-        float[] uIm = keepSpectra ? new float[ub.blocks * B * bins * LANES] : null;
+        float[] uRe = keepSpectra ? ScratchArrays.take(ub.blocks * B * bins * LANES) : null;
+        float[] uIm = keepSpectra ? ScratchArrays.take(ub.blocks * B * bins * LANES) : null;
         Parallel.forRange(ub.blocks, 1, (start, end) -> {
             Vandermonde p = new Vandermonde(M, T);
             RealFft.Workspace ws = rfft.workspace(LANES);
@@ -111,11 +117,12 @@ final class SsmConvolution {
                         y0.setRows(hl, out);
                     }
                 }
-                int kOff = blk * bins * LANES;
-                rfft.forward(kernel, 0, w, T, w, kRe, kIm, kOff, w, ws);
+                kRe[blk] = new float[bins * LANES];
+                kIm[blk] = new float[bins * LANES];
+                rfft.forward(kernel, 0, w, T, w, kRe[blk], kIm[blk], 0, w, ws);
                 for (int b = 0; b < B; b++) {
                     int off = ub.offset(blk, b);
-                    RealFft.Product product = RealFft.Product.of(kRe, kIm, kOff, false);
+                    RealFft.Product product = RealFft.Product.of(kRe[blk], kIm[blk], 0, false);
                     if (keepSpectra) product = product.keep(uRe, uIm, (blk * B + b) * bins * LANES);
                     rfft.convolve(ub.data, off, LANES, T, w, product, yb.data, off, LANES, T, false, ws);
                 }
@@ -123,7 +130,8 @@ final class SsmConvolution {
             }
         });
         yb.copyTo(y, len);
-        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? u : null);
+        yb.release();
+        return new Saved(kRe, kIm, sRe, sIm, uRe, uIm, keepSpectra ? u : null, new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     /**
@@ -141,14 +149,17 @@ final class SsmConvolution {
         boolean finalGrad = gxLRe != null || gxLIm != null;
         // du overwrites dy block by block (each convolution reads its signal in full before it writes):
         // one full-size array fewer to allocate, zero and collect.
-        ChannelBlocks dyb = ChannelBlocks.of(dyIn, T, B, H, len), gub = dyb;
-        ChannelBlocks ub = finalGrad ? ChannelBlocks.of(saved.input(), T, B, H, null) : null;
+        ChannelBlocks dyb = ChannelBlocks.borrow(dyIn, T, B, H, len), gub = dyb;
+        // The first backward pass owns the kept input spectra (and hands them back at its end); a later one re-transforms the input.
+        boolean own = saved.spent().compareAndSet(false, true);
+        ChannelBlocks ub = finalGrad || !own ? ChannelBlocks.borrow(saved.input(), T, B, H, null) : null;
         Parallel.forRange(dyb.blocks, 1, (start, end) -> {
             RealFft.Workspace ws = rfft.workspace(LANES);
             float[] gr = new float[bins * LANES], gi = new float[bins * LANES];
             float[] dK = new float[T * LANES];
             Vandermonde p = new Vandermonde(M, T);
             Work work = new Work(p.paddedLength(), T, B, M);
+            float[] redoRe = own ? null : new float[B * bins * LANES], redoIm = own ? null : new float[B * bins * LANES];
             for (int blk = start; blk < end; blk++) {
                 int h0 = blk * LANES, w = dyb.width(blk);
                 // dK_h = sum_b corr(dy, u) and du = corr(dy, K), through the spectra. The kernel's
@@ -159,9 +170,16 @@ final class SsmConvolution {
                 for (int b = 0; b < B; b++) {
                     int off = dyb.offset(blk, b);
                     int so = (blk * B + b) * bins * LANES;
+                    float[] ur = saved.uRe(), ui = saved.uIm();
+                    if (!own) {
+                        so = b * bins * LANES;
+                        rfft.forward(ub.data, off, LANES, T, w, redoRe, redoIm, so, w, ws);
+                        ur = redoRe;
+                        ui = redoIm;
+                    }
                     // du += corr(dy, K) = irfft(DY conj(K)), and G += conj(U) DY on the way
-                    RealFft.Product product = RealFft.Product.of(saved.kRe(), saved.kIm(), blk * bins * LANES, true)
-                            .accumulate(saved.uRe(), saved.uIm(), so, gr, gi, 0);
+                    RealFft.Product product = RealFft.Product.of(saved.kRe()[blk], saved.kIm()[blk], 0, true)
+                            .accumulate(ur, ui, so, gr, gi, 0);
                     rfft.convolve(dyb.data, off, LANES, T, w, product, gub.data, off, LANES, T, false, ws);
                 }
                 rfft.inverse(gr, gi, 0, w, w, dK, 0, w, T, false, ws);
@@ -192,6 +210,12 @@ final class SsmConvolution {
         });
         // Rows past a length are mathematically zero already; the FFT leaves rounding noise that the length contract must not see.
         gub.copyTo(gu, guOff, len, true);
+        gub.release();
+        if (ub != null) ub.release();
+        if (own) {
+            ScratchArrays.give(saved.uRe());
+            ScratchArrays.give(saved.uIm());
+        }
         return grads;
     }
 

@@ -55,6 +55,10 @@ public class LinearAttentionBench {
     @Param({"2"})
     public int threads;
 
+    /** The chunk length of the chunkwise form (the layers' default is 64). */
+    @Param({"64"})
+    public int chunk = 64;
+
     private SequenceLayer layer;
     private Tensor x, seed, q, k, v, gate;
 
@@ -64,7 +68,7 @@ public class LinearAttentionBench {
         Rng rng = new Rng(7);
         if (scope.equals("layer")) {
             layer = LayerRegistry.create(new LayerConfig(mixer, WIDTH, WIDTH,
-                    Map.of("heads", "" + HEADS, "mode", form, "chunk", "64")), rng.split());
+                    Map.of("heads", "" + HEADS, "mode", form, "chunk", "" + chunk)), rng.split());
             x = normal(rng, 1f, T, B, WIDTH);
             seed = normal(rng, 1f, T, B, WIDTH);
             return;
@@ -104,8 +108,8 @@ public class LinearAttentionBench {
         boolean chunked = form.equals("chunk");
         Var qv = Var.leaf(q), kv = Var.leaf(k), vv = Var.leaf(v), gv = Var.leaf(gate);
         Var[] out = mixer.equals("gla")
-                ? LinearAttention.gla(qv, kv, vv, gv, null, HEADS, null, chunked, 64)
-                : LinearAttention.deltaRule(qv, kv, vv, gv, null, null, HEADS, 1, null, chunked, 64);
+                ? LinearAttention.gla(qv, kv, vv, gv, null, HEADS, null, chunked, chunk)
+                : LinearAttention.deltaRule(qv, kv, vv, gv, null, null, HEADS, 1, null, chunked, chunk);
         out[0].backward(seed);
         return qv.grad();
     }

@@ -19,7 +19,9 @@ import java.util.Map;
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp recur-bench/target/recur-bench.jar
  * dev.recur.bench.modern.LinearAttentionCpuTime [repetitions] [core|layer]}; {@code -Druns=REGEX}
  * keeps the configurations whose name ("gla chunk", "deltanet recurrent", ...) matches (for profiling one);
- * {@code -Dthreads=2} runs on two compute threads and times wall clock (the issue's measure).
+ * {@code -Dthreads=2} runs on two compute threads and times wall clock (the issue's measure);
+ * {@code -Dchunk=N} sets the chunk length (64 by default; the recurrent form checkpoints its
+ * state at the same interval).
  */
 public final class LinearAttentionCpuTime {
     static final int T = 2048, B = 4, HEADS = 4;
@@ -37,8 +39,8 @@ public final class LinearAttentionCpuTime {
                 if (name.matches(System.getProperty("runs", ".*"))) runs.put(name, run(mixer, form, scope));
             }
         }
-        System.out.printf(Locale.ROOT, "%s: T=%d B=%d width=%d heads=%d, backend %s, %s per forward+backward%n",
-                scope, T, B, LinearAttentionBench.WIDTH, HEADS, Backends.active().name(), CpuTimes.clock());
+        System.out.printf(Locale.ROOT, "%s: T=%d B=%d width=%d heads=%d chunk=%d, backend %s, %s per forward+backward%n",
+                scope, T, B, LinearAttentionBench.WIDTH, HEADS, Integer.getInteger("chunk", 64), Backends.active().name(), CpuTimes.clock());
         Map<String, Double> median = CpuTimes.measure(runs, reps, 2);
         for (String mixer : new String[] {"gla", "deltanet"}) CpuTimes.printRatio(median, mixer, mixer + " recurrent", mixer + " chunk");
     }
@@ -50,6 +52,7 @@ public final class LinearAttentionCpuTime {
         b.form = form;
         b.scope = scope;
         b.threads = CpuTimes.threads();
+        b.chunk = Integer.getInteger("chunk", 64);
         b.setup();
         return b::forwardBackward;
     }
