@@ -20,6 +20,13 @@ public final class Parallel {
     static final long SPIN_NANOS = 50_000;
     /** Calls in a row that {@link #workersKeepingUp} says yes to when it probes a pool that fell behind. */
     static final int PROBE_CALLS = 8;
+    /**
+     * Of the last 8 calls that offered workers chunks, how many must have kept up for the hint to
+     * say yes. A split batch-1 GEMM pays off from about two successes in three (Zen 3, 1×256×1024:
+     * 16 µs split, 19 whole, 25 when the caller ends up running both halves), so 6, not 7: with 7,
+     * a quiet machine's one late worker in ten kept the hint off most of the time.
+     */
+    static final int KEEP_UP_MIN = 6;
 
     private static volatile Pool pool = new Pool(initialThreads());
 
@@ -84,9 +91,10 @@ public final class Parallel {
     /**
      * Whether a short call (tens of microseconds) should be split over the pool now: true when
      * there is more than one thread, the pool is free (not called from a chunk, nor while another
-     * thread's call holds it), and the workers kept up in 7 of the last 8 calls of at least 2 µs
+     * thread's call holds it), and the workers kept up in 6 of the last 8 calls of at least 2 µs
      * that offered them chunks (each worker took one, and the caller then waited for them at most
-     * a quarter as long as its own chunks took, plus 1 µs); otherwise, every 64th time it is asked,
+     * half as long as its own chunks took, plus 1 µs: a split's halves each cost more than half the
+     * whole, so a longer wait loses to running whole); otherwise, every 64th time it is asked,
      * for {@link #PROBE_CALLS} calls in a row, so that a worker that is back on a core is noticed (a
      * single probe would always fail: after 63 calls on the caller alone the workers have parked,
      * and waking one takes longer than the short call it was asked for). A worker the OS has put
@@ -200,7 +208,7 @@ public final class Parallel {
         boolean keepingUp() {
             // from a chunk, or while another caller holds the pool, a split would run serially on this thread
             if (threads == 1 || Thread.currentThread() instanceof Worker || busy.get() != 0) return false;
-            if (Integer.bitCount(kept & 0xFF) >= 7) return true;
+            if (Integer.bitCount(kept & 0xFF) >= KEEP_UP_MIN) return true;
             if (probing > 0) {
                 probing--;
                 return true;
@@ -240,12 +248,12 @@ public final class Parallel {
                 await(j);
                 long waited = System.nanoTime() - t1;
                 job = IDLE;
-                // kept up: each worker took a chunk, and the caller did not wait on one much longer than its own took;
+                // kept up: each worker took a chunk, and the caller's wait did not outweigh what the split saved;
                 // calls shorter than the hand-off (an element-wise pass, whose chunks the caller may well take
                 // all before a spinning worker looks) say nothing about the workers and are left out
                 if (t1 - t0 >= 2_000) {
                     boolean took = j.byWorkers.get() >= Math.min(parts - 1, workers.length);
-                    note(took && waited <= (t1 - t0) / 4 + 1_000);
+                    note(took && waited <= (t1 - t0) / 2 + 1_000);
                 }
                 Throwable failure = own != null ? own : j.failure;
                 if (own != null && j.failure != null) own.addSuppressed(j.failure);

@@ -244,6 +244,9 @@ class GemmTest {
                     Case.random(rng, false, true, 45, 777, 130, 1f, 1.75f, true),    // chunks of a transposed B, odd sizes
                     Case.random(rng, false, false, 1, 1000, 256, 1f, 0f, false),   // one row in column halves (while the worker keeps up)
                     Case.random(rng, true, false, 2, 1030, 300, 0.5f, 1.25f, true), // two rows, a partial last panel
+                    // column chunks sharing one packed A (more than one row block), two k runs, a partial micro-panel
+                    Case.random(rng, false, false, 151, 1000, 300, 1f, 0f, false),
+                    Case.random(rng, true, true, 151, 1000, 300, -0.75f, 1f, true),
             };
             for (Case cs : cases) {
                 Parallel.setThreads(1);

@@ -5,8 +5,8 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
 /**
  * One block: {@code C[0:mc, 0:nc] (+)= A[0:mc, 0:kc] · B[0:kc, 0:nc]}, walked panel by panel
  * (each kc × NR panel of B is reused by every full row tile while it is in L1; a tile has
- * {@link ABlock#tileHeight} rows). The rows left over come last, in tiles of 4, 2 and 1 rows, with full panels taken in pairs so that
- * one- and two-row tiles use the double-width kernels. The partial last panel is computed into a
+ * {@link ABlock#tileHeight} rows). The rows left over come last, in tiles of 4, 2 and 1 rows,
+ * with full panels taken in pairs so that one- and two-row tiles use the double-width kernels. The partial last panel is computed into a
  * scratch tile and copied into C, since a kernel always writes NR columns.
  */
 final class MacroKernel {
@@ -33,7 +33,8 @@ final class MacroKernel {
 
     /**
      * Rows that do not fill a full row tile (fewer than {@link ABlock#tileHeight} of them, or a
-     * whole block that short): full panels in pairs, so that one- and two-row tiles use the double-width kernels.
+     * whole block that short): full panels in pairs, so that one- and two-row tiles use the
+     * double-width kernels.
      */
     private static void tail(int mc, int nc, int kc, ABlock a, Panels b, float[] c, int ci, int ldc,
                              int mode, float beta, float[] tile) {

@@ -94,10 +94,8 @@ final class MicroKernels {
     }
 
     /**
-     * The AVX2 main tile, 3 rows × 3 vectors: 9 accumulators, 3 B vectors and the broadcasts fit
-     * AVX2's 16 registers even when C2 hoists all three broadcasts ahead of the FMAs (it does; with
-     * 4 rows the 17th register spilled an accumulator to the stack and the tile ran at 40 GFLOP/s
-     * per core on Zen 3, against 95 for this one with packed operands).
+     * 3 rows × 3 vectors, the AVX2 tile height over packed A (see {@link #tile3x3Packed} for why 3),
+     * here with strides: for packed A against B that is not in packed panels.
      */
     static void tile3x3(int kc, float[] a, int ai, int rs, int cs, float[] b, int bi, int bs,
                         float[] c, int ci, int ldc, int mode, float beta) {
@@ -126,12 +124,15 @@ final class MicroKernels {
     }
 
     /**
-     * {@link #tile3x3} on packed operands: A in 3-row micro-panels (element (i, p) at
+     * The AVX2 main tile on packed operands: A in 3-row micro-panels (element (i, p) at
      * {@code a[ai + 3p + i]}) and B in NR-wide panels (row p at {@code b[bi + p*NR]}). With the
      * strides compile-time constants every index is linear in p with a constant scale, so C2 drops
-     * the bounds checks from the loop (range-check elimination), where the strided form pays a
-     * compare and branch per load and recomputes its offsets with multiplies from the stack:
-     * measured on Zen 3 at up to 95-97 GFLOP/s per core against 84 for the strided form, in one JVM.
+     * the bounds checks from the loop (range-check elimination), where a strided tile pays a
+     * compare and branch per load and recomputes its offsets with multiplies from the stack. Three
+     * rows because C2 hoists the broadcasts ahead of the FMAs: 9 accumulators, 3 B vectors and 3
+     * broadcasts fit AVX2's 16 registers, while 4 rows (or 6 × 2 vectors) with constant strides
+     * spilled an accumulator to the stack every step (40 GFLOP/s per core on Zen 3). Measured in
+     * one JVM: up to 95-97 GFLOP/s per core against 84 for the strided 4-row tile.
      */
     static void tile3x3Packed(int kc, float[] a, int ai, float[] b, int bi,
                               float[] c, int ci, int ldc, int mode, float beta) {

@@ -12,8 +12,8 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  *
  * <p>Operand sources, cheapest first: A is read in place when it is row-major and alpha is 1
  * (the kernels take its row stride), otherwise packed with alpha folded in; with AVX2 it is packed
- * whenever B is and A has more than one row block ({@link Blocking#PACK_A_FOR_PACKED_B}). B is the caller's
- * pre-packed panels when given; read in place when it is row-major and the product has few rows
+ * whenever B is and A has more than one row block ({@link Blocking#PACK_A_FOR_PACKED_B}), once
+ * for all threads ({@link #sharesA}). B is the caller's pre-packed panels when given; read in place when it is row-major and the product has few rows
  * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; packed one
  * panel at a time into L1 when the rows fit one row block ({@link #streamed}); otherwise packed
  * block by block (a kc × NC block reused by every row block).
