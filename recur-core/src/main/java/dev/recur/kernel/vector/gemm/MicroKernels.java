@@ -132,7 +132,7 @@ final class MicroKernels {
      * rows because C2 hoists the broadcasts ahead of the FMAs: 9 accumulators, 3 B vectors and 3
      * broadcasts fit AVX2's 16 registers, while 4 rows (or 6 × 2 vectors) with constant strides
      * spilled an accumulator to the stack every step (40 GFLOP/s per core on Zen 3). Measured in
-     * one JVM: up to 95-97 GFLOP/s per core against 84 for the strided 4-row tile.
+     * one JVM: up to 95 GFLOP/s per core against 84 for the strided 4-row tile.
      */
     static void tile3x3Packed(int kc, float[] a, int ai, float[] b, int bi,
                               float[] c, int ci, int ldc, int mode, float beta) {
