@@ -19,7 +19,7 @@ package dev.recur.kernel.vector.gemm;
 final class Blocking {
     /**
      * Rows of the main register tile: 8 with AVX-512's 32 registers, 3 with AVX2's 16 (see
-     * {@link MicroKernels#tile3x3}: a fourth row made C2 spill an accumulator).
+     * {@link MicroKernels#tile3x3Packed}: a fourth row made C2 spill an accumulator).
      */
     static final int MR = MicroKernels.L >= 16 ? 8 : 3;
 

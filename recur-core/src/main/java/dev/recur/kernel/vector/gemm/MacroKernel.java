@@ -97,9 +97,15 @@ final class MacroKernel {
         switch (h) {
             case 8 -> MicroKernels.tile8x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
             case 3 -> {
-                // the constant-stride kernel wherever the strides are those of packed operands
-                if (rs == 1 && cs == 3 && bs == NR) MicroKernels.tile3x3Packed(kc, a, ai, b, bi, c, ci, ldc, mode, beta);
-                else MicroKernels.tile3x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+                // 3-row tiles come only from packed A (AVX2); B is in packed panels except when read
+                // in place (at most 8 rows with a transposed A or alpha != 1), a rare path that the
+                // strided 2- and 1-row tiles serve
+                if (rs == 1 && cs == 3 && bs == NR) {
+                    MicroKernels.tile3x3Packed(kc, a, ai, b, bi, c, ci, ldc, mode, beta);
+                } else {
+                    MicroKernels.tile2x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
+                    MicroKernels.tile1x3(kc, a, ai + 2 * rs, cs, b, bi, bs, c, ci + 2 * ldc, mode, beta);
+                }
             }
             case 4 -> MicroKernels.tile4x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);
             case 2 -> MicroKernels.tile2x3(kc, a, ai, rs, cs, b, bi, bs, c, ci, ldc, mode, beta);

@@ -94,36 +94,6 @@ final class MicroKernels {
     }
 
     /**
-     * 3 rows × 3 vectors, the AVX2 tile height over packed A (see {@link #tile3x3Packed} for why 3),
-     * here with strides: for packed A against B that is not in packed panels.
-     */
-    static void tile3x3(int kc, float[] a, int ai, int rs, int cs, float[] b, int bi, int bs,
-                        float[] c, int ci, int ldc, int mode, float beta) {
-        final int l2 = 2 * L;
-        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc;
-        // Branch-free starting values (see ZEROS): q_i is row i's offset in C, or 0 into ZEROS.
-        float[] src = mode == ZERO ? ZEROS : c;
-        int keep = mode == ZERO ? 0 : -1;
-        float s = mode == SCALE ? beta : 1f;
-        int q0 = r0 & keep, q1 = r1 & keep, q2 = r2 & keep;
-        FloatVector c00 = fromArray(S, src, q0).mul(s), c01 = fromArray(S, src, q0 + L).mul(s), c02 = fromArray(S, src, q0 + l2).mul(s);
-        FloatVector c10 = fromArray(S, src, q1).mul(s), c11 = fromArray(S, src, q1 + L).mul(s), c12 = fromArray(S, src, q1 + l2).mul(s);
-        FloatVector c20 = fromArray(S, src, q2).mul(s), c21 = fromArray(S, src, q2 + L).mul(s), c22 = fromArray(S, src, q2 + l2).mul(s);
-        int a1 = rs, a2 = 2 * rs;
-        for (int p = 0; p < kc; p++) {
-            int ao = ai + p * cs, bo = bi + p * bs;
-            FloatVector b0 = fromArray(S, b, bo), b1 = fromArray(S, b, bo + L), b2 = fromArray(S, b, bo + l2);
-            FloatVector x;
-            x = broadcast(S, a[ao]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
-            x = broadcast(S, a[ao + a1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
-            x = broadcast(S, a[ao + a2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
-        }
-        c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + l2);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + l2);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + l2);
-    }
-
-    /**
      * The AVX2 main tile on packed operands: A in 3-row micro-panels (element (i, p) at
      * {@code a[ai + 3p + i]}) and B in NR-wide panels (row p at {@code b[bi + p*NR]}). With the
      * strides compile-time constants every index is linear in p with a constant scale, so C2 drops
