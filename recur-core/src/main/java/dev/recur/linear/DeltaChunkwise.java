@@ -46,7 +46,7 @@ final class DeltaChunkwise {
             w.decay(s, c0, L);
             w.tailKeys(s, c0, L);
             // Kᵀ once, for K Kᵀ here and Q Kᵀ in queryScores
-            TriGemm.transpose(k, c0 * dk, dk, L, dk, w.kt);
+            SmallGemm.transpose(k, c0 * dk, dk, L, dk, w.kt);
             TriGemm.lowerC(false, false, L, L, dk, 1, 1f, k, c0 * dk, dk, w.kt, 0, L, 0f, kk, sq, C);
             for (int t = 0; t < L; t++) {
                 float bt = beta[c0 + t];
@@ -110,9 +110,9 @@ final class DeltaChunkwise {
             }
             Blas.scaleTo(gL, dS, 0, dSn, 0, area);
             // S_0ᵀ, for the two products with it below (one transposition instead of one per product)
-            TriGemm.transpose(starts, sOff, dv, dk, dv, s0t);
+            SmallGemm.transpose(starts, sOff, dv, dk, dv, s0t);
             // Uᵀ, for dO Uᵀ and dV' Uᵀ
-            TriGemm.transpose(U, uOff, dv, L, dv, w.ut);
+            SmallGemm.transpose(U, uOff, dv, L, dv, w.ut);
             // O = (Γ ⊙ Q) S_0 + P U
             java.util.Arrays.fill(dQ, 0, nq * dk, 0f);
             if (nq > 0) {

@@ -23,28 +23,6 @@ final class TriGemm {
     private TriGemm() {}
 
     /**
-     * {@code t (k × n) = bᵀ} for b (n × k, row stride ldb). Four rows of b at a time, so that each
-     * step stores four adjacent floats of t (one element per store, a cache line apart, measured
-     * about 1.5 ns per element).
-     */
-    static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t) {
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            int s0 = bOff + j * ldb, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
-            for (int p = 0, o = j; p < k; p++, o += n) {
-                t[o] = b[s0 + p];
-                t[o + 1] = b[s1 + p];
-                t[o + 2] = b[s2 + p];
-                t[o + 3] = b[s3 + p];
-            }
-        }
-        for (; j < n; j++) {
-            int src = bOff + j * ldb;
-            for (int p = 0; p < k; p++) t[p * n + j] = b[src + p];
-        }
-    }
-
-    /**
      * {@code C = alpha op(A) op(B) + beta C} where row i of op(A) (m × k) is zero from column
      * {@code (i + 1) · step} on.
      */
@@ -89,7 +67,7 @@ final class TriGemm {
                 t = new float[k * n];
                 SCRATCH.set(t);
             }
-            transpose(b, bOff, ldb, n, k, t);
+            SmallGemm.transpose(b, bOff, ldb, n, k, t);
             b = t;
             bOff = 0;
             ldb = n;
