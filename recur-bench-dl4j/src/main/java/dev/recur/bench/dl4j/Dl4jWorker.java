@@ -157,12 +157,21 @@ public final class Dl4jWorker {
     }
 
     /**
-     * Median seconds per call: warm-up calls for {@link #warmup} seconds (at least one), then samples
+     * Median seconds per call: warm-up calls for {@link #warmup} seconds and until a call is no more
+     * than 10 % faster than the fastest before it (capped at 10x the warm-up time), then samples
      * until {@code minTime} has passed (at least one): the loop of Recur's Timing.medianSeconds.
      */
     private static double time(Runnable op, double minTime, int maxSamples) {
         long w0 = System.nanoTime();
-        for (int i = 0; i < 1 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
+        double best = Double.POSITIVE_INFINITY;
+        for (int calls = 1; ; calls++) {
+            long t = System.nanoTime();
+            op.run();
+            long now = System.nanoTime();
+            double last = (now - t) * 1e-9, elapsed = (now - w0) * 1e-9;
+            if (elapsed >= 10 * warmup || elapsed >= warmup && calls >= 2 && last >= 0.9 * best) break;
+            best = Math.min(best, last);
+        }
         List<Double> samples = new ArrayList<>();
         long start = System.nanoTime();
         do {

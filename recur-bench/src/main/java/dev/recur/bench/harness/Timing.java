@@ -8,15 +8,31 @@ import java.util.Arrays;
 public final class Timing {
     private Timing() {}
 
+    /** A warm-up call at least this fraction of the fastest before it: the calls have stopped getting faster. */
+    static final double SETTLED = 0.9;
+
+    /** The warm-up ends by this multiple of its nominal time whether or not the calls have settled. */
+    static final double WARMUP_CAP = 10;
+
     /**
-     * Median seconds per call: warm-up calls until {@code warmup} seconds have passed (at least one;
-     * compiling the Vector API kernels is the worker's process warm-up), then samples until
-     * {@code minTime} seconds have passed (at least one, at most {@code maxSamples}). The peers'
-     * workers use the same loop.
+     * Median seconds per call: warm-up calls until {@code warmup} seconds have passed and the calls
+     * have stopped getting faster ({@link #warmedUp}), then samples until {@code minTime} seconds
+     * have passed (at least one, at most {@code maxSamples}). The peers' workers use the same loop.
+     * Why not time alone: a case of half a second per call (a chunkwise layer's training step) had
+     * one warm-up call at the default 0.5 s and was timed while C2 was still compiling its kernels,
+     * at half its steady speed (the chunkwise forms then measured slower than the recurrent ones).
      */
     public static double medianSeconds(Runnable op, double warmup, double minTime, int maxSamples) {
         long w0 = System.nanoTime();
-        for (int i = 0; i < 1 || (System.nanoTime() - w0) * 1e-9 < warmup; i++) op.run();
+        double best = Double.POSITIVE_INFINITY;
+        for (int calls = 1; ; calls++) {
+            long t = System.nanoTime();
+            op.run();
+            long now = System.nanoTime();
+            double last = (now - t) * 1e-9;
+            if (warmedUp(calls, last, best, (now - w0) * 1e-9, warmup)) break;
+            best = Math.min(best, last);
+        }
         double[] samples = new double[maxSamples];
         int n = 0;
         long start = System.nanoTime();
@@ -28,6 +44,18 @@ public final class Timing {
         double[] s = Arrays.copyOf(samples, n);
         Arrays.sort(s);
         return s[n / 2];
+    }
+
+    /**
+     * Whether the warm-up is over after {@code calls} calls, the last of which took {@code last}
+     * seconds and the fastest before it {@code best}, {@code elapsed} seconds into a warm-up of
+     * nominally {@code warmup}: once the nominal time has passed and the last call was no more than
+     * 10 % faster than the fastest before it (so at least two calls), or at {@link #WARMUP_CAP} times
+     * the nominal time in any case.
+     */
+    static boolean warmedUp(int calls, double last, double best, double elapsed, double warmup) {
+        if (elapsed >= WARMUP_CAP * warmup) return true;
+        return elapsed >= warmup && calls >= 2 && last >= SETTLED * best;
     }
 
     /** Resets the kernel's RSS high-water mark of this process (Linux >= 4.0), so each case reports its own peak. */
