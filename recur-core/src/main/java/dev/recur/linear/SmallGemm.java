@@ -61,8 +61,8 @@ final class SmallGemm {
 
     /**
      * {@code t (k × n) = bᵀ} for b (n × k, row stride ldb). Four rows of b at a time, so that each
-     * step stores four adjacent floats of t (one element per store, a cache line apart, measured
-     * about 1.5 ns per element).
+     * step stores four adjacent floats of t, where one row at a time stores one float per cache line
+     * (measured about 1.5 ns per element).
      */
     static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t) {
         int j = 0;
