@@ -12,6 +12,8 @@
 # Budgets are optimizer steps, so a result does not depend on the machine's load: every run trains
 # its full number of steps. The wall-clock cap (CAP, minutes, default 60) only guards against a
 # hung run: a run it stops is an error, kept as NAME.capped for inspection and not as a result.
+# SEED (default 1) seeds every run; give another seed its own OUT, since the file names do not
+# carry it.
 #
 # MQAR recipe (see BENCHMARKS.md): 100,000 training sequences (Zoology's count; fewer and the
 # models memorise them), batch 32, AdamW with 50 warm-up steps then cosine decay to lr/10, clip
@@ -75,7 +77,7 @@ train() {
   load0=$(cut -d' ' -f1 /proc/loadavg)
   times="$(mktemp)"
   start=$(date +%s)
-  line=$(/usr/bin/time -f "%U %S" -o "$times" $NICE "$root/recur" train "$@" --seed 1 --out "$dir" --quiet \
+  line=$(/usr/bin/time -f "%U %S" -o "$times" $NICE "$root/recur" train "$@" --seed "${SEED:-1}" --out "$dir" --quiet \
     --time-limit "$CAP" | tail -n 1)
   end=$(date +%s)
   python3 - "$file" "$dir/metrics.jsonl" "$((end - start))" "$line" "$*" "$want" "$times" "$load0 $(cut -d' ' -f1 /proc/loadavg)" <<'PY'
