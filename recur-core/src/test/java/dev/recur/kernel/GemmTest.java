@@ -193,6 +193,14 @@ class GemmTest {
                         ALPHAS[q % ALPHAS.length], BETAS[(r + q) % BETAS.length], q % 2 == 0));
             }
         }
+        // Row-major A and B with alpha 1: the first row tile packs each panel as it goes (AVX2);
+        // row tails after it, a partial last panel, one and two k runs, every beta.
+        for (int r = 0; r < rows.length - 2; r++) {
+            for (int q = 0; q < cols.length; q++) {
+                checkCase(Case.random(rng, false, false, rows[r] + q % 3, cols[q], q % 2 == 0 ? 300 : 24,
+                        1f, BETAS[(r + q) % BETAS.length], (r + q) % 2 == 0));
+            }
+        }
     }
 
     @Test

@@ -36,7 +36,8 @@ final class Blocking {
      * copies against m·n·k multiply-adds, and buys a loop without bounds checks; threads that split
      * C by columns share one packed copy (Product.sharesA). Up to one row block (a batch of 32 or
      * 64) the strided 4-row tiles over unpacked A measured as fast on one thread and 4-11 % faster
-     * on two (32×256×1024, Zen 3). With AVX-512 the strided 8×3 tile already ran near peak on Zen 5,
+     * on two (32×256×1024, Zen 3), with B packed in strips; a row-major B of at most 2 MiB packed by
+     * a row tile packs A too ({@code Product.packsAsItGoes}). With AVX-512 the strided 8×3 tile already ran near peak on Zen 5,
      * and unpacked A stays where it can.
      */
     static final boolean PACK_A_FOR_PACKED_B = MR == 3;

@@ -128,6 +128,38 @@ final class MicroKernels {
         c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + l2);
     }
 
+    /**
+     * {@link #tile3x3Packed} over an unpacked B (row p at {@code b[bi + p*bs]}) that also writes each
+     * row of the panel it reads into {@code dst} (row p at {@code dst[di + p*NR]}): the first row
+     * tile of a block packs the panel that its other tiles then read from L1 ({@code
+     * MacroKernel.runPacking}). B's rows come from L3 a row stride apart either way; here the loads
+     * overlap the tile's FMAs instead of running as a copy loop before them.
+     */
+    static void tile3x3PackedPacking(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] dst, int di,
+                                     float[] c, int ci, int ldc, int mode, float beta) {
+        final int l2 = 2 * L;
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc;
+        float[] src = mode == ZERO ? ZEROS : c;
+        int keep = mode == ZERO ? 0 : -1;
+        float s = mode == SCALE ? beta : 1f;
+        int q0 = r0 & keep, q1 = r1 & keep, q2 = r2 & keep;
+        FloatVector c00 = fromArray(S, src, q0).mul(s), c01 = fromArray(S, src, q0 + L).mul(s), c02 = fromArray(S, src, q0 + l2).mul(s);
+        FloatVector c10 = fromArray(S, src, q1).mul(s), c11 = fromArray(S, src, q1 + L).mul(s), c12 = fromArray(S, src, q1 + l2).mul(s);
+        FloatVector c20 = fromArray(S, src, q2).mul(s), c21 = fromArray(S, src, q2 + L).mul(s), c22 = fromArray(S, src, q2 + l2).mul(s);
+        for (int p = 0; p < kc; p++) {
+            int ao = ai + p * 3, bo = bi + p * bs, d = di + p * NR;
+            FloatVector b0 = fromArray(S, b, bo), b1 = fromArray(S, b, bo + L), b2 = fromArray(S, b, bo + l2);
+            b0.intoArray(dst, d); b1.intoArray(dst, d + L); b2.intoArray(dst, d + l2);
+            FloatVector x;
+            x = broadcast(S, a[ao]);     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = broadcast(S, a[ao + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = broadcast(S, a[ao + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + l2);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + l2);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + l2);
+    }
+
     static void tile4x3(int kc, float[] a, int ai, int rs, int cs, float[] b, int bi, int bs,
                         float[] c, int ci, int ldc, int mode, float beta) {
         final int l2 = 2 * L;
@@ -195,6 +227,56 @@ final class MicroKernels {
             FloatVector b0 = fromArray(S, b, bo), b1 = fromArray(S, b, bo + L), b2 = fromArray(S, b, bo + l2);
             FloatVector x;
             x = broadcast(S, a[ao]);      c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + l2);
+    }
+
+    /**
+     * The rows of a packed 3-row micro-panel ({@code a[ai + 3p + i]}) short of a full tile, over an
+     * unpacked B, writing the panel into {@code dst} as {@link #tile3x3PackedPacking}: the packing
+     * tile of a block whose rows leave two over. A's stride is a constant, as in
+     * {@link #tile3x3Packed}, so that C2 drops its bounds checks: with the strides as parameters
+     * (as {@link #tile2x3}) the loop kept them and recomputed its offsets with multiplies from the
+     * stack, and 32 rows ran at 0.8 of 33.
+     */
+    static void tile2x3PackedPacking(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] dst, int di,
+                                     float[] c, int ci, int ldc, int mode, float beta) {
+        final int l2 = 2 * L;
+        int r0 = ci, r1 = r0 + ldc;
+        float[] src = mode == ZERO ? ZEROS : c;
+        int keep = mode == ZERO ? 0 : -1;
+        float s = mode == SCALE ? beta : 1f;
+        int q0 = r0 & keep, q1 = r1 & keep;
+        FloatVector c00 = fromArray(S, src, q0).mul(s), c01 = fromArray(S, src, q0 + L).mul(s), c02 = fromArray(S, src, q0 + l2).mul(s);
+        FloatVector c10 = fromArray(S, src, q1).mul(s), c11 = fromArray(S, src, q1 + L).mul(s), c12 = fromArray(S, src, q1 + l2).mul(s);
+        for (int p = 0; p < kc; p++) {
+            int ao = ai + p * 3, bo = bi + p * bs, d = di + p * NR;
+            FloatVector b0 = fromArray(S, b, bo), b1 = fromArray(S, b, bo + L), b2 = fromArray(S, b, bo + l2);
+            b0.intoArray(dst, d); b1.intoArray(dst, d + L); b2.intoArray(dst, d + l2);
+            FloatVector x;
+            x = broadcast(S, a[ao]);     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = broadcast(S, a[ao + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + l2);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + l2);
+    }
+
+    /** {@link #tile2x3PackedPacking} for one row: the packing tile when one row is left over. */
+    static void tile1x3PackedPacking(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] dst, int di,
+                                     float[] c, int ci, int mode, float beta) {
+        final int l2 = 2 * L;
+        int r0 = ci;
+        float[] src = mode == ZERO ? ZEROS : c;
+        int keep = mode == ZERO ? 0 : -1;
+        float s = mode == SCALE ? beta : 1f;
+        int q0 = r0 & keep;
+        FloatVector c00 = fromArray(S, src, q0).mul(s), c01 = fromArray(S, src, q0 + L).mul(s), c02 = fromArray(S, src, q0 + l2).mul(s);
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * bs, d = di + p * NR;
+            FloatVector b0 = fromArray(S, b, bo), b1 = fromArray(S, b, bo + L), b2 = fromArray(S, b, bo + l2);
+            b0.intoArray(dst, d); b1.intoArray(dst, d + L); b2.intoArray(dst, d + l2);
+            FloatVector x = broadcast(S, a[ai + p * 3]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
         }
         c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + l2);
     }

@@ -14,8 +14,9 @@ import static dev.recur.kernel.vector.gemm.Blocking.NR;
  * (the kernels take its row stride), otherwise packed with alpha folded in; with AVX2 it is packed
  * whenever B is and A has more than one row block ({@link Blocking#PACK_A_FOR_PACKED_B}), once
  * for all threads ({@link #sharesA}). B is the caller's pre-packed panels when given; read in place when it is row-major and the product has few rows
- * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; packed one
- * panel at a time into L1 when the rows fit one row block ({@link #streamed}); otherwise packed
+ * (packing would cost as much as the product), by {@link RowSweep} for one or two rows; packed a
+ * few panels at a time into L2, or panel by panel by one of the row tiles, when the rows fit one row
+ * block ({@link #streamed}); otherwise packed
  * block by block (a kc × NC block reused by every row block).
  */
 record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -119,7 +120,8 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
      * Rows that fit one row block: B is packed a few panels at a time ({@link Blocking#STREAM_PANELS},
      * about 100 KiB at kc = 256: in L2, and each panel pulled into L1 by its first row tile) and
      * every row tile meets those panels there. B goes through memory once, instead of being written
-     * out as a whole kc × NC block (beyond L2) and read back.
+     * out as a whole kc × NC block (beyond L2) and read back. Where {@link #packsAsItGoes}, a
+     * row tile packs each panel as it computes ({@link MacroKernel#runPacking}).
      */
     private void streamed(int i0, int i1, int j0, int j1, int kc, int firstMode, Workspace ws, float[] sharedA) {
         int mc = i1 - i0, step = Blocking.STREAM_PANELS * NR;
@@ -128,6 +130,13 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
             int kcb = Math.min(kc, k - pc);
             int mode = pc == 0 ? firstMode : MicroKernels.LOAD;
             ABlock ab = aBlock(sharedA, i0, mc, pc, kcb, ws);
+            if (packsAsItGoes()) {
+                // A in 3-row micro-panels, so that the full tiles run tile3x3Packed (no bounds checks)
+                if (!ab.packed()) ab = Packing.packA(false, a, aOff, lda, i0, mc, pc, kcb, 1f, ws.a(Blocking.MC * kcb));
+                MacroKernel.runPacking(mc, j1 - j0, kcb, ab, b, bOff + pc * ldb + j0, ldb, buf, ws.edge(kcb * NR),
+                        c, cOff + i0 * ldc + j0, ldc, mode, beta, ws.tile);
+                continue;
+            }
             for (int jc = j0; jc < j1; jc += step) {
                 int w = Math.min(step, j1 - jc);
                 Packing.packB(transB, b, bOff, ldb, pc, kcb, jc, w, buf, 0);
@@ -135,6 +144,24 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
                 MacroKernel.run(mc, w, kcb, ab, bp, c, cOff + i0 * ldc + jc, ldc, mode, beta, ws.tile);
             }
         }
+    }
+
+    /**
+     * Up to this many elements of B, a block of one row block packs B panel by panel in one of its
+     * row tiles ({@link MacroKernel#runPacking}) instead of strip by strip ahead of the tiles.
+     * Measured on Zen 3 (one thread, two builds interleaved in one JVM, CPU time), against strips:
+     * 1.16x at 32×256×1024, 1.12x at 16×256×1024, 1.08x at 64×256×1024. The limit comes from the
+     * first version (the packing tile over unpacked A in 4-row tiles): 1.04-1.19x for B of 0.25-3 MiB,
+     * but at 4 MiB and more mostly slower (32×1024×1024 0.87-0.98x, 32×1000×1000 0.93x,
+     * 32×1024×4096 0.88x; 32×512×2048 1.05x). Our reading, not measured: a B that no longer stays
+     * cached between calls comes from memory, where 96 bytes per row (a panel) cost more than a
+     * strip's 384.
+     */
+    static final long PACKING_TILE_MAX_B = 1L << 19;
+
+    /** Whether {@link #streamed} packs B in a row tile (AVX2: 3-row tiles over packed A): a row-major B within {@link #PACKING_TILE_MAX_B}. */
+    private boolean packsAsItGoes() {
+        return !transB && Blocking.MR == 3 && (long) k * n <= PACKING_TILE_MAX_B;
     }
 
     /** Columns {@code [jc, jc+nc)} and k run {@code [pc, pc+kc)} of op(B) as panels. */
