@@ -11,13 +11,20 @@
 # against numpy_sgemm.py --clock cpu): on a machine shared with other work, wall time includes the
 # time the OS gave to others and thread CPU time does not.
 #
+# --interleaved runs both in one JVM instead (dev.recur.bench.gemm.GemmInterleavedRunner: OpenBLAS's
+# cblas_sgemm, or sgemv for one row as NumPy calls it, through the foreign-function API), a slot of
+# each per round and the ratio taken per round: on a host whose speed drifts over seconds it is the
+# comparison that holds still; --rounds defaults to 31 there.
+#
 #   recur-bench/scripts/gemm-vs-openblas.sh [--rounds 3] [--shapes 1024x1024x1024,...] [--threads 1,2]
-#                                           [--time-ms 1000] [--clock wall|cpu] [--out DIR] [--no-build]
+#                                           [--time-ms 1000] [--clock wall|cpu] [--interleaved]
+#                                           [--out DIR] [--no-build]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$root/scripts/find-jdk.sh"
 
-rounds=3
+rounds=
+interleaved=0
 shapes="256x256x256,512x512x512,1024x1024x1024,2048x2048x2048,32x256x1024,1x256x1024"
 threads="1,2"
 time_ms=1000
@@ -33,9 +40,11 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --clock) clock="$2"; shift 2 ;;
+    --interleaved) interleaved=1; shift ;;
     *) echo "gemm-vs-openblas: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
+rounds="${rounds:-$([ "$interleaved" = 1 ] && echo 31 || echo 3)}"
 out="${out:-$root/bench-out/gemm-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
 
@@ -74,6 +83,24 @@ openblas() {
   echo "clock: $clock"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/context.txt" >&2
+if [ "$interleaved" = 1 ]; then
+  echo "interleaved in one JVM: $shapes, threads $threads, $rounds rounds (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -cp "$jar" \
+    dev.recur.bench.gemm.GemmInterleavedRunner --shapes "$shapes" --threads "$threads" --rounds "$rounds" \
+    2> >(grep -v '^WARNING' >&2) > "$out/interleaved.jsonl"
+  /usr/bin/python3 - "$out/interleaved.jsonl" <<'PY' | tee "$out/table.md"
+import json, sys
+print("| shape (MxKxN) | threads | Recur | OpenBLAS | Recur / OpenBLAS per round: median [p25-p75] | rounds Recur won |")
+print("|---|---:|---:|---:|---|---:|")
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print(f"| {d['shape']} | {d['threads']} | {d['recur_gflops']:.1f} | {d['openblas_gflops']:.1f} | "
+          f"{d['ratio_median']:.2f} [{d['ratio_p25']:.2f}-{d['ratio_p75']:.2f}] | {d['rounds_won']} of {d['rounds']} |")
+PY
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/context.txt" >&2
+  echo "raw results: $out" >&2
+  exit 0
+fi
 for ((r = 1; r <= rounds; r++)); do
   IFS=',' read -ra list <<< "$shapes"
   for s in "${list[@]}"; do
