@@ -236,8 +236,8 @@ final class MicroKernels {
      * unpacked B, writing the panel into {@code dst} as {@link #tile3x3PackedPacking}: the packing
      * tile of a block whose rows leave two over. A's stride is a constant, as in
      * {@link #tile3x3Packed}, so that C2 drops its bounds checks: with the strides as parameters
-     * (as {@link #tile2x3}) the loop kept them and recomputed its offsets with multiplies from the
-     * stack, and 32 rows ran at 0.8 of 33.
+     * (as {@link #tile2x3}) C2's loop kept them and recomputed its offsets with multiplies from the
+     * stack (read from its code; the speed difference was within this host's noise).
      */
     static void tile2x3PackedPacking(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] dst, int di,
                                      float[] c, int ci, int ldc, int mode, float beta) {

@@ -150,7 +150,7 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
      * Up to this many elements of B, a block of one row block packs B panel by panel in one of its
      * row tiles ({@link MacroKernel#runPacking}) instead of strip by strip ahead of the tiles.
      * Measured on Zen 3 (one thread, two builds interleaved in one JVM, CPU time), against strips:
-     * 1.16x at 32×256×1024, 1.12x at 16×256×1024, 1.08x at 64×256×1024. The limit comes from the
+     * 1.12x at 32×256×1024, 1.13x at 16×256×1024, 1.14x at 64×256×1024. The limit comes from the
      * first version (the packing tile over unpacked A in 4-row tiles): 1.04-1.19x for B of 0.25-3 MiB,
      * but at 4 MiB and more mostly slower (32×1024×1024 0.87-0.98x, 32×1000×1000 0.93x,
      * 32×1024×4096 0.88x; 32×512×2048 1.05x). Our reading, not measured: a B that no longer stays
