@@ -33,9 +33,17 @@ public final class GemmInterleavedRunner {
     private GemmInterleavedRunner() {}
 
     public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) { // bad numbers, shapes or library path: one line, no trace
+            usage(e.getMessage());
+        }
+    }
+
+    private static void run(String[] args) {
         String shapes = "32x256x1024,1x256x1024,1024x1024x1024", threadList = "1,2";
         int rounds = 31, slotMs = 150, gapMs = -1;
-        double warmupS = 3;
+        int warmupS = 3;
         Path lib = OpenBlas.DEFAULT_LIBRARY;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) usage("option '" + args[i] + "' needs a value");
@@ -43,15 +51,19 @@ public final class GemmInterleavedRunner {
             switch (args[i]) {
                 case "--shapes" -> shapes = v;
                 case "--threads" -> threadList = v;
-                case "--rounds" -> rounds = Integer.parseInt(v);
-                case "--slot-ms" -> slotMs = Integer.parseInt(v);
-                case "--gap-ms" -> gapMs = Integer.parseInt(v);
-                case "--warmup-s" -> warmupS = Double.parseDouble(v);
+                case "--rounds" -> rounds = intArg("--rounds", v);
+                case "--slot-ms" -> slotMs = intArg("--slot-ms", v);
+                case "--gap-ms" -> gapMs = intArg("--gap-ms", v);
+                case "--warmup-s" -> warmupS = intArg("--warmup-s", v);
                 case "--lib" -> lib = Path.of(v);
                 default -> usage("unknown option '" + args[i] + "'");
             }
         }
-        if (rounds < 4) usage("--rounds must be at least 4, found " + rounds);
+        if (rounds < 4) throw new IllegalArgumentException("--rounds must be at least 4, found " + rounds);
+        String[] threadArgs = threadList.split(",");
+        int[] threadCounts = new int[threadArgs.length];
+        for (int i = 0; i < threadArgs.length; i++) threadCounts[i] = intArg("--threads", threadArgs[i].trim());
+        for (String spec : shapes.split(",")) GemmShape.parse(spec); // every argument is checked before the first run
         Gemm gemm = Backends.vector().gemm();
         try (OpenBlas blas = new OpenBlas(lib)) {
             String config = blas.config();
@@ -62,8 +74,7 @@ public final class GemmInterleavedRunner {
                 MemorySegment na = blas.copy(a), nb = blas.copy(b), nc = blas.copy(c);
                 Runnable recur = () -> gemm.sgemm(false, false, s.m(), s.n(), s.k(), 1f, a, 0, s.k(), b, 0, s.n(), 0f, c, 0, s.n());
                 Runnable openblas = s.m() == 1 ? () -> blas.sgemv(s.n(), s.k(), na, nb, nc) : () -> blas.sgemm(s.m(), s.n(), s.k(), na, nb, nc);
-                for (String t : threadList.split(",")) {
-                    int threads = Integer.parseInt(t.trim());
+                for (int threads : threadCounts) {
                     Parallel.setThreads(threads);
                     blas.setThreads(threads);
                     int gap = gapMs >= 0 ? gapMs : threads > 1 ? 250 : 0;
@@ -127,6 +138,14 @@ public final class GemmInterleavedRunner {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int intArg(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be an integer, found '" + value + "'");
         }
     }
 

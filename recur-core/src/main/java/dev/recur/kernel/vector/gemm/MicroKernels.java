@@ -130,8 +130,8 @@ final class MicroKernels {
 
     /**
      * {@link #tile3x3Packed} over an unpacked B (row p at {@code b[bi + p*bs]}) that also writes each
-     * row of the panel it reads into {@code dst} (row p at {@code dst[di + p*NR]}): the first row
-     * tile of a block packs the panel that its other tiles then read from L1 ({@code
+     * row of the panel it reads into {@code dst} (row p at {@code dst[di + p*NR]}): one row tile of
+     * a block packs the panel that its other tiles then read from L1 ({@code
      * MacroKernel.runPacking}). B's rows come from L3 a row stride apart either way; here the loads
      * overlap the tile's FMAs instead of running as a copy loop before them.
      */
