@@ -12,15 +12,15 @@ import java.util.Locale;
 /**
  * Recur's SGEMM and OpenBLAS's ({@link OpenBlas}, through the foreign-function API) alternating in
  * one JVM, a slot of each per round, the order flipping every round, and the ratio taken per round.
- * On a shared host the speed of both moves by up to 1.6x over tens of seconds (seen in one fork as
- * 40 then 62 GFLOP/s at 32×256×1024); processes one after the other, as
- * {@code gemm-vs-openblas.sh} runs them, compare different phases, while two slots a fraction of a
- * second apart see the same one. Wall-clock time, C = A·B with beta = 0, the operands of
+ * On a shared host the speed moves by up to 1.6x over seconds to tens of seconds (one fork of
+ * Recur: 40 then 62 GFLOP/s at 32×256×1024), and not always for both libraries alike (BENCHMARKS.md,
+ * "Recur and OpenBLAS in one JVM"); processes one after the other, as {@code gemm-vs-openblas.sh}
+ * runs them, compare different phases, while two slots a fraction of a second apart see the same one. Wall-clock time, C = A·B with beta = 0, the operands of
  * {@link GemmShape#operands}; OpenBLAS gets 64-byte-aligned off-heap copies, Recur its heap arrays.
  * A one-row product goes to OpenBLAS's sgemv, as NumPy's matmul sends it ({@link OpenBlas#sgemv}).
  *
  * <p>With two threads, OpenBLAS's idle workers poll for about 2^28 cycles (~0.1 s) after a call,
- * which would take a core from Recur's next slot: every slot is followed by a pause
+ * which would take a core from Recur's next slot: every slot is preceded by a pause
  * ({@code --gap-ms}, default 250 with more than one thread) so that each side starts with the
  * other's threads asleep. Recur's own workers poll for 50 µs.
  *
