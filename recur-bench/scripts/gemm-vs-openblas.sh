@@ -13,8 +13,9 @@
 #
 # --interleaved runs both in one JVM instead (dev.recur.bench.gemm.GemmInterleavedRunner: OpenBLAS's
 # cblas_sgemm, or sgemv for one row as NumPy calls it, through the foreign-function API), a slot of
-# each per round and the ratio taken per round: on a host whose speed drifts over seconds it is the
-# comparison that holds still; --rounds defaults to 31 there.
+# each per round and the ratio taken per round, so that both sides meet the same phase of a host
+# whose speed drifts over seconds (here the ratio still moved 0.1-0.2 between runs: BENCHMARKS.md);
+# --rounds defaults to 31 there.
 #
 #   recur-bench/scripts/gemm-vs-openblas.sh [--rounds 3] [--shapes 1024x1024x1024,...] [--threads 1,2]
 #                                           [--time-ms 1000] [--clock wall|cpu] [--interleaved]
