@@ -129,10 +129,12 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
         for (int pc = 0; pc < k; pc += kc) {
             int kcb = Math.min(kc, k - pc);
             int mode = pc == 0 ? firstMode : MicroKernels.LOAD;
-            ABlock ab = aBlock(sharedA, i0, mc, pc, kcb, ws);
+            // with B packed by a row tile, A goes into 3-row micro-panels even where it could be read
+            // in place, so that the full tiles run tile3x3Packed (no bounds checks)
+            ABlock ab = packsAsItGoes() && directA()
+                    ? Packing.packA(false, a, aOff, lda, i0, mc, pc, kcb, 1f, ws.a(Blocking.MC * kcb))
+                    : aBlock(sharedA, i0, mc, pc, kcb, ws);
             if (packsAsItGoes()) {
-                // A in 3-row micro-panels, so that the full tiles run tile3x3Packed (no bounds checks)
-                if (!ab.packed()) ab = Packing.packA(false, a, aOff, lda, i0, mc, pc, kcb, 1f, ws.a(Blocking.MC * kcb));
                 MacroKernel.runPacking(mc, j1 - j0, kcb, ab, b, bOff + pc * ldb + j0, ldb, buf, ws.edge(kcb * NR),
                         c, cOff + i0 * ldc + j0, ldc, mode, beta, ws.tile);
                 continue;
