@@ -1,26 +1,16 @@
 package dev.recur.linear;
 
-import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerConfig;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerState;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceOutput;
-import dev.recur.ssm.CausalConv;
 import dev.recur.nn.Linear;
-import dev.recur.ssm.CausalConv;
 import dev.recur.nn.Module;
-import dev.recur.ssm.CausalConv;
 import dev.recur.ops.Arith;
-import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
+import dev.recur.ssm.CausalConv;
 
-import dev.recur.ssm.CausalConv;
-import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
 /**

@@ -1,47 +1,21 @@
 package dev.recur.linear;
 
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.ConfigException;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerConfig;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.LayerState;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceLayer;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.SequenceOutput;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.StepOutput;
 import dev.recur.ops.Shape;
 import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.ShapeException;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.Shapes;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.Tensor;
 
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import java.util.LinkedHashMap;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import java.util.Locale;
-import dev.recur.ops.Shape;
-import dev.recur.ssm.CausalConv;
 import java.util.Map;
 
 /**

@@ -1,26 +1,17 @@
 package dev.recur.linear;
 
-import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.GradCheck;
-import dev.recur.ssm.CausalConv;
 import dev.recur.autodiff.Var;
-import dev.recur.ssm.CausalConv;
 import dev.recur.layer.Lengths;
-import dev.recur.ssm.CausalConv;
 import dev.recur.random.Rng;
 import dev.recur.ssm.CausalConv;
 import dev.recur.tensor.Tensor;
-import dev.recur.ssm.CausalConv;
+
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import dev.recur.ssm.CausalConv;
 import org.junit.jupiter.params.ParameterizedTest;
-import dev.recur.ssm.CausalConv;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.recur.ssm.CausalConv;
-import java.util.Map;
-
-import dev.recur.ssm.CausalConv;
 import static dev.recur.linear.Fixtures.randn;
 
 /** Finite-difference checks in float64 of the layers' smaller ops: feature maps, decay gate, gated norm, short convolution. */
