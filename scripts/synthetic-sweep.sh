@@ -7,7 +7,7 @@
 #
 # OUT defaults to docs/bench/2026-12-07-synthetic-v2. A run whose JSON already exists is skipped,
 # so an interrupted sweep resumes where it stopped; --table only prints the tables of what OUT holds.
-# Training directories go to runs/synthetic-sweep (not kept).
+# Training directories go to runs/synthetic-sweep/<basename of OUT> (not kept).
 #
 # Budgets are optimizer steps, so a result does not depend on the machine's load: every run trains
 # its full number of steps. The wall-clock cap (CAP, minutes, default 60) only guards against a
@@ -33,7 +33,8 @@ for a in "$@"; do
   esac
 done
 mkdir -p "$out"
-work="$root/runs/synthetic-sweep"
+# models and logs per output folder, so that sweeps into different folders (seeds, rates) can run side by side
+work="$root/runs/synthetic-sweep/$(basename "$(cd "$out" && pwd)")"
 NICE=${NICE:-nice -n 19}
 CAP=${CAP:-60}
 # ParallelGC's adaptive sizing resizes the young generation as it goes, and the pages it hands back
@@ -112,6 +113,7 @@ PARITY_STEPS=${PARITY_STEPS:-300}
 pspec() {
   case "$1" in
     deltaproduct-neg) echo "deltaproduct:2x64,heads=2,negative_eigen=true" ;;
+    deltaproduct-neg-conv0) echo "deltaproduct:2x64,heads=2,negative_eigen=true,conv=0" ;;
     mamba) echo "mamba:2x64" ;;
     *) echo "$1:2x64,heads=2" ;;
   esac

@@ -5,7 +5,6 @@ import dev.recur.data.CsvTable;
 import dev.recur.io.AtomicFiles;
 import dev.recur.task.ForecastTask;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

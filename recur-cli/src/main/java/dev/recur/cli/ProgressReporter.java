@@ -1,6 +1,5 @@
 package dev.recur.cli;
 
-import dev.recur.io.json.Json;
 import dev.recur.train.Progress;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -4,7 +4,6 @@ import dev.recur.ConfigException;
 import dev.recur.io.Checkpoint;
 import dev.recur.io.FileAccessException;
 import dev.recur.io.ModelFile;
-import dev.recur.io.json.Json;
 import dev.recur.io.json.JsonValues;
 import dev.recur.model.ModelConfig;
 import dev.recur.model.SequenceModel;

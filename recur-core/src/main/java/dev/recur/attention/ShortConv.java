@@ -12,7 +12,6 @@ import dev.recur.ops.MatMul;
 import dev.recur.ops.Shape;
 import dev.recur.random.Rng;
 import dev.recur.ssm.CausalConv;
-import dev.recur.tensor.Tensor;
 
 import java.util.Map;
 

@@ -1,11 +1,7 @@
 package dev.recur.bench.modern;
 
-import dev.recur.autodiff.Var;
 import dev.recur.kernel.Backends;
 import dev.recur.kernel.Parallel;
-import dev.recur.linear.LinearAttention;
-import dev.recur.random.Rng;
-import dev.recur.tensor.Tensor;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
