@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The training loop: shuffled mini-batches of the task's training examples, AdamW with warm-up and
  * cosine decay, gradient clipping, a validation pass every {@code evalEvery} steps. It writes, in
  * the output directory, {@code metrics.jsonl} (one JSON object per validation), {@code model.recur}
- * (the weights best on validation) and {@code last.ckpt} (weights, optimizer, data position and
+ * (the weights best on validation: the task's selection metric, ties broken by the lower validation
+ * loss, so that a metric that saturates, such as an accuracy of 100 %, does not freeze the choice
+ * at the first record that reached it) and {@code last.ckpt} (weights, optimizer, data position and
  * random states), each atomically.
  *
  * <p>Resuming is exact: the data order of an epoch is a permutation drawn from the data generator,
@@ -66,7 +68,7 @@ public final class Trainer {
     /** The running training loss since the last validation: checkpointed, so that a resumed run reports the same means. */
     private double lossSum;
     private long lossCount;
-    private Double bestScore;
+    private Double bestScore, bestLoss;
     private Map<String, Object> best;
     private final List<String> metricLines = new ArrayList<>();
 
@@ -109,7 +111,9 @@ public final class Trainer {
         lossCount = extra.containsKey("loss_count") ? JsonValues.integer(extra, "loss_count", source) : 0;
         if (extra.get("best") != null) {
             best = JsonValues.object(extra.get("best"), source, "\"best\"");
-            bestScore = JsonValues.number(JsonValues.object(best.get("validation"), source, "best validation"), task.selectionMetric(), source);
+            Map<String, Object> v = JsonValues.object(best.get("validation"), source, "best validation");
+            bestScore = JsonValues.number(v, task.selectionMetric(), source);
+            bestLoss = JsonValues.number(v, "loss", source);
         }
         // keep the metric records up to the checkpoint; later ones belong to the lost part of the run
         Path metrics = out.resolve(METRICS);
@@ -211,14 +215,23 @@ public final class Trainer {
         rec.put("validation", metrics);
         rec.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
         double score = ((Number) metrics.get(task.selectionMetric())).doubleValue();
-        if (bestScore == null || (task.lowerIsBetter() ? score < bestScore : score > bestScore)) {
+        double loss = ((Number) metrics.get("loss")).doubleValue();
+        if (improves(score, loss)) {
             bestScore = score;
+            bestLoss = loss;
             best = rec;
             ModelFile.write(out.resolve(MODEL_FILE), savedConfig, model.stateDict());
         }
         metricLines.add(Json.write(rec));
         AtomicFiles.writeString(out.resolve(METRICS), String.join("\n", metricLines) + "\n");
         progress.evaluated(rec);
+    }
+
+    /** Whether a validation record beats the best so far: a better selection metric, or the same and a lower loss. */
+    private boolean improves(double score, double loss) {
+        if (bestScore == null) return true;
+        if (score != bestScore) return task.lowerIsBetter() ? score < bestScore : score > bestScore;
+        return loss < bestLoss;
     }
 
     private void writeCheckpoint() {

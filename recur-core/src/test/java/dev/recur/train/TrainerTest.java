@@ -1,5 +1,6 @@
 package dev.recur.train;
 
+import dev.recur.autodiff.Var;
 import dev.recur.io.Checkpoint;
 import dev.recur.io.ModelFile;
 import dev.recur.model.ModelConfig;
@@ -7,6 +8,7 @@ import dev.recur.model.ModelSpec;
 import dev.recur.model.SequenceModel;
 import dev.recur.random.Rng;
 import dev.recur.task.ForecastTask;
+import dev.recur.task.Split;
 import dev.recur.task.Task;
 import dev.recur.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -104,5 +106,63 @@ class TrainerTest {
         ModelFile best = ModelFile.read(dir.resolve(Trainer.MODEL_FILE));
         assertEquals(m.stateDict().keySet(), best.weights().keySet());
         assertEquals("forecast", ((Map<?, ?>) best.config().get("task")).get("name"));
+    }
+
+    /**
+     * The task of {@link #task()} with a selection metric that saturates (every validation scores
+     * 1.0, as a solved synthetic task's accuracy does) and the given validation losses, in the
+     * order of the evaluations.
+     */
+    private static Task saturated(Task inner, double... losses) {
+        return new Task() {
+            private int calls;
+
+            @Override public String name() { return inner.name(); }
+            @Override public ModelConfig.Input input() { return inner.input(); }
+            @Override public ModelConfig.Head head(String kind) { return inner.head(kind); }
+            @Override public int trainExamples() { return inner.trainExamples(); }
+            @Override public int stepsPerExample() { return inner.stepsPerExample(); }
+            @Override public Var loss(SequenceModel model, int[] examples) { return inner.loss(model, examples); }
+            @Override public String selectionMetric() { return "accuracy"; }
+            @Override public boolean lowerIsBetter() { return false; }
+            @Override public Map<String, Object> toJson() { return inner.toJson(); }
+
+            @Override
+            public Map<String, Object> evaluate(SequenceModel model, Split split) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("loss", losses[calls++]);
+                m.put("accuracy", 1.0);
+                return m;
+            }
+        };
+    }
+
+    @Test
+    void aTiedSelectionMetricIsBrokenByTheLowerLoss(@TempDir Path dir) throws Exception {
+        Task inner = task();
+        // evaluations at steps 4, 8, 12, 14: the last has the lowest loss; step 12 must not replace step 8
+        SequenceModel m = model(inner);
+        Trainer.Result r = new Trainer(saturated(inner, 0.5, 0.3, 0.4, 0.2), m, CONFIG, dir, saved(m, inner), Progress.SILENT)
+                .run(new AtomicBoolean());
+        assertEquals(14L, ((Number) r.best().get("step")).longValue());
+        Map<String, Tensor> last = m.stateDict(), best = ModelFile.read(dir.resolve(Trainer.MODEL_FILE)).weights();
+        for (String k : last.keySet()) assertArrayEquals(last.get(k).toArray(), best.get(k).toArray(), k);
+    }
+
+    @Test
+    void aRestoredRunKeepsTheBestLossForTies(@TempDir Path dir) throws Exception {
+        Task inner = task();
+        AtomicBoolean stop = new AtomicBoolean();
+        SequenceModel first = model(inner);
+        new Trainer(saturated(inner, 0.5, 0.3), first, CONFIG, dir, saved(first, inner), stopAfter(10, stop)).run(stop);
+        byte[] atStep8 = Files.readAllBytes(dir.resolve(Trainer.MODEL_FILE));
+
+        // resumed: step 12 (0.4) ties on accuracy with a higher loss than step 8's, step 14 (0.35) too
+        SequenceModel resumed = model(inner);
+        Trainer t = new Trainer(saturated(inner, 0.4, 0.35), resumed, CONFIG, dir, saved(resumed, inner), Progress.SILENT);
+        t.restore(Checkpoint.read(dir.resolve(Trainer.CHECKPOINT)), "last.ckpt");
+        Trainer.Result r = t.run(new AtomicBoolean());
+        assertEquals(8L, ((Number) r.best().get("step")).longValue());
+        assertArrayEquals(atStep8, Files.readAllBytes(dir.resolve(Trainer.MODEL_FILE)));
     }
 }
