@@ -93,7 +93,8 @@ out = {"args": args, "steps": steps, "wall_s": int(wall), "cpu_s": round(user + 
        "steps_per_s": round(steps / train_s, 2) if train_s else None, "load": [float(x) for x in load.split()],
        "train_loss": rows[-1].get("train_loss") if rows else None,
        "validation": rows[-1].get("validation") if rows else None,
-       "curve": [[x["step"], x["validation"].get("accuracy")] for x in rows], "test": r.get("metrics")}
+       "curve": [[x["step"], x["validation"].get("accuracy")] for x in rows], "test": r.get("metrics"),
+       "best_step": r.get("best_step")}
 # a run stopped by the safety cap is not a result: kept beside the results for inspection only
 target = path if steps >= int(want) else path[:-len(".json")] + ".capped"
 json.dump(out, open(target + ".tmp", "w"), indent=1)
@@ -179,13 +180,13 @@ if speed:
 rows = [(m, load(f"parity-{m}-T256.json"), load(f"parity-{m}-T1024.json")) for m in pmodels]
 if any(a is not None for _, a, _ in rows):
     print("\nParity, trained at length 256 with a label per step; accuracy (%) of the whole sequence's parity (last step) and of every step\n")
-    print("| model | eigenvalues | steps | acc @256 | step acc @256 | acc @1024 | step acc @1024 |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| model | eigenvalues | steps | tested step | acc @256 | step acc @256 | acc @1024 | step acc @1024 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for m, a, b in rows:
         if a is None:
             continue
-        eig = "[-1, 1]" if m.endswith("-neg") else "[0, 1]"
+        eig = "[-1, 1]" if "-neg" in m else "[0, 1]"
         bm = (b or {}).get("metrics", {})
-        print(f"| {m.replace('-neg', '')} | {eig} | {a['steps']} | {pct(a['test'].get('accuracy'))} | {pct(a['test'].get('step_accuracy'))} | "
+        print(f"| {m.replace('-neg', '')} | {eig} | {a['steps']} | {a.get('best_step') or '–'} | {pct(a['test'].get('accuracy'))} | {pct(a['test'].get('step_accuracy'))} | "
               f"{pct(bm.get('accuracy'))} | {pct(bm.get('step_accuracy'))} |")
 PY

@@ -163,7 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
         net.loadStateDict(best.weights(), true, dir.resolve(Trainer.MODEL_FILE).toString());
         Map<String, Object> metrics = task.evaluate(net, Split.TEST);
         metrics.remove("loss");
-        Report.print(task, metrics, dir, quiet);
+        Object bestStep = result.best() == null ? null : result.best().get("step");
+        Report.print(task, metrics, dir, quiet, bestStep instanceof Number n ? n.longValue() : null);
         return 0;
     }
 
