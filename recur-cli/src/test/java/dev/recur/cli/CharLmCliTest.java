@@ -24,7 +24,9 @@ class CharLmCliTest {
         assertTrue(bpc < Math.log(9) / Math.log(2), "better than uniform over the 9 characters: " + bpc);
 
         CliRun eval = CliRun.of("eval", "--model", run.resolve("model.recur").toString(), "--task", "charlm", "--data", text.toString());
-        assertEquals(train.lastLine(), eval.lastLine());
+        long bestStep = ((Number) line.get("best_step")).longValue(); // validations at steps 2, 4, ..., 20
+        assertTrue(bestStep >= 2 && bestStep <= 20 && bestStep % 2 == 0, "best_step " + bestStep);
+        assertEquals(train.testedLine(), eval.testedLine()); // the same weights on the same test split
 
         CliRun gen = CliRun.of("generate", "--model", run.resolve("model.recur").toString(), "--prompt", "the ", "--length", "20",
                 "--top-k", "3", "--temperature", "0.5");

@@ -31,6 +31,16 @@ record CliRun(int exit, String out, String err) {
     }
 
     /**
+     * The last line as JSON without train's {@code best_step}: what {@code eval} of the same weights
+     * on the same data prints.
+     */
+    Map<String, Object> testedLine() {
+        Map<String, Object> line = new java.util.LinkedHashMap<>(Json.parseObject(lastLine(), "last line"));
+        line.remove("best_step");
+        return line;
+    }
+
+    /**
      * Runs {@code recur train ARGS --out DIR/run-TASK --quiet --batch=16} (ARGS start with
      * {@code --task TASK}), checks that it succeeds and reports that task, and returns its JSON line.
      */
