@@ -112,8 +112,8 @@ public final class Trainer {
         if (extra.get("best") != null) {
             best = JsonValues.object(extra.get("best"), source, "\"best\"");
             Map<String, Object> v = JsonValues.object(best.get("validation"), source, "best validation");
-            bestScore = JsonValues.number(v, task.selectionMetric(), source);
-            bestLoss = JsonValues.number(v, "loss", source);
+            bestScore = numberOrNaN(v, task.selectionMetric(), source);
+            bestLoss = numberOrNaN(v, "loss", source);
         }
         // keep the metric records up to the checkpoint; later ones belong to the lost part of the run
         Path metrics = out.resolve(METRICS);
@@ -227,9 +227,14 @@ public final class Trainer {
         progress.evaluated(rec);
     }
 
+    /** A metric of a saved record: JSON writes NaN as null, which reads back as NaN here. */
+    private static double numberOrNaN(Map<String, Object> record, String key, String source) {
+        return record.containsKey(key) && record.get(key) == null ? Double.NaN : JsonValues.number(record, key, source);
+    }
+
     /** Whether a validation record beats the best so far: a better selection metric, or the same and a lower loss. */
     private boolean improves(double score, double loss) {
-        if (bestScore == null) return true;
+        if (bestScore == null || (bestScore.isNaN() && !Double.isNaN(score))) return true; // a diverged first record is beaten by any number
         if (score != bestScore) return task.lowerIsBetter() ? score < bestScore : score > bestScore;
         return loss < bestLoss;
     }

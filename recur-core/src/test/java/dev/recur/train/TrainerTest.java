@@ -114,6 +114,13 @@ class TrainerTest {
      * order of the evaluations.
      */
     private static Task saturated(Task inner, double... losses) {
+        double[] ones = new double[losses.length];
+        java.util.Arrays.fill(ones, 1.0);
+        return scripted(inner, ones, losses);
+    }
+
+    /** The task of {@link #task()} whose validations report the given accuracies and losses, in order. */
+    private static Task scripted(Task inner, double[] accuracies, double[] losses) {
         return new Task() {
             private int calls;
 
@@ -130,8 +137,8 @@ class TrainerTest {
             @Override
             public Map<String, Object> evaluate(SequenceModel model, Split split) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("loss", losses[calls++]);
-                m.put("accuracy", 1.0);
+                m.put("loss", losses[calls]);
+                m.put("accuracy", accuracies[calls++]);
                 return m;
             }
         };
@@ -164,5 +171,15 @@ class TrainerTest {
         Trainer.Result r = t.run(new AtomicBoolean());
         assertEquals(8L, ((Number) r.best().get("step")).longValue());
         assertArrayEquals(atStep8, Files.readAllBytes(dir.resolve(Trainer.MODEL_FILE)));
+    }
+
+    @Test
+    void aDivergedFirstValidationIsBeatenByTheNextNumber(@TempDir Path dir) throws Exception {
+        Task inner = task();
+        SequenceModel m = model(inner);
+        double nan = Double.NaN;
+        Trainer.Result r = new Trainer(scripted(inner, new double[] {nan, 0.5, nan, 0.4}, new double[] {nan, 1, nan, 1}),
+                m, CONFIG, dir, saved(m, inner), Progress.SILENT).run(new AtomicBoolean());
+        assertEquals(8L, ((Number) r.best().get("step")).longValue());
     }
 }
