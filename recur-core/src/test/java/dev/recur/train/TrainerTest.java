@@ -182,4 +182,19 @@ class TrainerTest {
                 m, CONFIG, dir, saved(m, inner), Progress.SILENT).run(new AtomicBoolean());
         assertEquals(8L, ((Number) r.best().get("step")).longValue());
     }
+
+    @Test
+    void aRunWhoseBestIsStillNaNResumes(@TempDir Path dir) throws Exception {
+        Task inner = task();
+        double nan = Double.NaN;
+        AtomicBoolean stop = new AtomicBoolean();
+        SequenceModel first = model(inner);
+        new Trainer(scripted(inner, new double[] {nan}, new double[] {nan}), first, CONFIG, dir, saved(first, inner), stopAfter(6, stop)).run(stop);
+
+        SequenceModel resumed = model(inner);
+        Trainer t = new Trainer(scripted(inner, new double[] {0.5, 0.4, 0.4}, new double[] {1, 1, 1}), resumed, CONFIG, dir,
+                saved(resumed, inner), Progress.SILENT);
+        t.restore(Checkpoint.read(dir.resolve(Trainer.CHECKPOINT)), "last.ckpt"); // its best record holds null for NaN
+        assertEquals(8L, ((Number) t.run(new AtomicBoolean()).best().get("step")).longValue());
+    }
 }
