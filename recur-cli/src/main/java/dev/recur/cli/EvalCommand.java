@@ -33,7 +33,7 @@ public final class EvalCommand implements Callable<Integer> {
         Task task = taskOptions.fromSaved(m.task(), m.source());
         Map<String, Object> metrics = task.evaluate(m.model(), Split.TEST);
         metrics.remove("loss");
-        Report.print(task, metrics, null, quiet);
+        Report.print(task, metrics, null, quiet, null);
         return 0;
     }
 }

@@ -16,10 +16,6 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
-    static void print(Task task, Map<String, Object> metrics, Path dir, boolean quiet) {
-        print(task, metrics, dir, quiet, null);
-    }
-
     /** {@code bestStep}: the training step of the tested weights, or null after eval. */
     static void print(Task task, Map<String, Object> metrics, Path dir, boolean quiet, Long bestStep) {
         Map<String, Object> baselines = task.baselines();

@@ -15,8 +15,9 @@ import java.util.Locale;
  * On a shared host the speed moves by up to 1.6x over seconds to tens of seconds (one fork of
  * Recur: 40 then 62 GFLOP/s at 32×256×1024), and not always for both libraries alike (BENCHMARKS.md,
  * "Recur and OpenBLAS in one JVM"); processes one after the other, as {@code gemm-vs-openblas.sh}
- * runs them, compare different phases, while two slots a fraction of a second apart see the same one. Wall-clock time, C = A·B with beta = 0, the operands of
- * {@link GemmShape#operands}; OpenBLAS gets 64-byte-aligned off-heap copies, Recur its heap arrays.
+ * runs them, compare different phases, while two slots a fraction of a second apart see the same
+ * one. Wall-clock time, C = A·B with beta = 0, the operands of {@link GemmShape#operands};
+ * OpenBLAS gets 64-byte-aligned off-heap copies, Recur its heap arrays.
  * A one-row product goes to OpenBLAS's sgemv, as NumPy's matmul sends it ({@link OpenBlas#sgemv}).
  *
  * <p>With two threads, OpenBLAS's idle workers poll for about 2^28 cycles (~0.1 s) after a call,
