@@ -4,9 +4,13 @@
 # result as a small JSON file in OUT, and prints the Markdown tables.
 #
 #   scripts/synthetic-sweep.sh [--mqar-only | --parity-only | --table] [OUT]
+#   scripts/synthetic-sweep.sh --best OUT...
 #
 # OUT defaults to docs/bench/2026-12-07-synthetic-v2. A run whose JSON already exists is skipped,
 # so an interrupted sweep resumes where it stopped; --table only prints the tables of what OUT holds.
+# --best prints one MQAR table over several OUT folders (e.g. one per learning rate): per cell the
+# run with the highest last validation accuracy, its test accuracy and learning rate, as Zoology
+# reports the best of its learning rates (chosen on validation, so the test set stays unseen).
 # Training directories go to runs/synthetic-sweep/<basename of OUT> (not kept).
 #
 # Budgets are optimizer steps, so a result does not depend on the machine's load: every run trains
@@ -23,15 +27,52 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=all
 out="$root/docs/bench/2026-12-07-synthetic-v2"
+outs=()
 for a in "$@"; do
   case "$a" in
     --mqar-only) mode=mqar ;;
     --parity-only) mode=parity ;;
     --table) mode=table ;;
+    --best) mode=best ;;
     -*) echo "synthetic-sweep: unknown option '$a'" >&2; exit 2 ;;
-    *) out="$a" ;;
+    *) out="$a"; outs+=("$a") ;;
   esac
 done
+SETTINGS=${SETTINGS:-"64:4 128:8 256:16"}
+WIDTHS=${WIDTHS:-"64 128 256"}
+MODELS=${MODELS:-"attention s4d mamba gla deltanet gla+attention"}
+if [ "$mode" = best ]; then
+  [ ${#outs[@]} -gt 0 ] || { echo "synthetic-sweep: --best needs at least one folder" >&2; exit 2; }
+  for d in "${outs[@]}"; do [ -d "$d" ] || { echo "synthetic-sweep: no folder '$d'" >&2; exit 2; }; done
+  exec python3 - "$SETTINGS" "$WIDTHS" "$MODELS" "${outs[@]}" <<'PY'
+import json, os, sys
+settings, widths, models, dirs = sys.argv[1].split(), sys.argv[2].split(), sys.argv[3].split(), sys.argv[4:]
+def lr(args):
+    a = args.split()
+    return a[a.index("--lr") + 1] if "--lr" in a else "?"
+print("MQAR test accuracy (%) by model width, the best of the folders' runs per cell on validation "
+      "(its learning rate in brackets); vocabulary 8192; – not run\n")
+print("| model |" + "".join(f" T={s.split(':')[0]}, d={w} |" for s in settings for w in widths))
+print("|---|" + "---:|" * (len(settings) * len(widths)))
+for m in models:
+    cells = []
+    for s in settings:
+        t = s.split(":")[0]
+        for w in widths:
+            runs = []
+            for d in dirs:
+                p = os.path.join(d, f"mqar-{m.replace('+', '-')}-T{t}-d{w}.json")
+                if os.path.exists(p):
+                    runs.append(json.load(open(p)))
+            if not runs:
+                cells.append("–")
+                continue
+            best = max(runs, key=lambda r: (r.get("validation") or {}).get("accuracy") or 0.0)
+            n = f" of {len(runs)}" if len(dirs) > 1 else ""
+            cells.append(f"{100 * best['test']['accuracy']:.1f} ({lr(best['args'])}{n})")
+    print(f"| {m} | " + " | ".join(cells) + " |")
+PY
+fi
 mkdir -p "$out"
 # models and logs per output folder, so that sweeps into different folders (seeds, rates) can run side by side
 work="$root/runs/synthetic-sweep/$(basename "$(cd "$out" && pwd)")"
@@ -43,10 +84,8 @@ CAP=${CAP:-60}
 # 0.6-0.7 s with a fixed 512 MB young generation
 export RECUR_JAVA_OPTS=${RECUR_JAVA_OPTS:--XX:-UseAdaptiveSizePolicy -Xmn512m}
 
-# MQAR: Zoology's Figure 2 data (vocabulary 8192, zero fill between the queries), one setting per run
-SETTINGS=${SETTINGS:-"64:4 128:8 256:16"}
-WIDTHS=${WIDTHS:-"64 128 256"}
-MODELS=${MODELS:-"attention s4d mamba gla deltanet gla+attention"}
+# MQAR: Zoology's Figure 2 data (vocabulary 8192, zero fill between the queries), one setting per
+# run; SETTINGS, WIDTHS and MODELS (above) choose the cells
 MQAR_BATCH=${MQAR_BATCH:-32}
 MQAR_TRAIN=${MQAR_TRAIN:-100000}
 # steps, the same at every length (MQAR_STEPS overrides, e.g. for a smoke test): attention at T=64, width 64
@@ -108,22 +147,27 @@ PY
   fi
 }
 
-# Parity: per-step prefix-parity labels at length 256, then the test at 256 and at 1024
+# Parity: per-step prefix-parity labels at length 256, then the test at 256 and at 1024. The
+# defaults are the recipe of BENCHMARKS.md's parity table (one block of width 64, lr 1e-2, 2000
+# steps); the second sweep's two-block runs were PARITY_BLOCKS=2 PARITY_LR=3e-3 PARITY_STEPS=300..3000
 PARITY_MODELS=${PARITY_MODELS:-"deltaproduct-neg mamba gla deltanet"}
-PARITY_STEPS=${PARITY_STEPS:-300}
+PARITY_STEPS=${PARITY_STEPS:-2000}
+PARITY_LR=${PARITY_LR:-1e-2}
+PARITY_BLOCKS=${PARITY_BLOCKS:-1}
 pspec() {
+  local b=$PARITY_BLOCKS
   case "$1" in
-    deltaproduct-neg) echo "deltaproduct:2x64,heads=2,negative_eigen=true" ;;
-    deltaproduct-neg-conv0) echo "deltaproduct:2x64,heads=2,negative_eigen=true,conv=0" ;;
-    mamba) echo "mamba:2x64" ;;
-    *) echo "$1:2x64,heads=2" ;;
+    deltaproduct-neg) echo "deltaproduct:${b}x64,heads=2,negative_eigen=true" ;;
+    deltaproduct-neg-conv0) echo "deltaproduct:${b}x64,heads=2,negative_eigen=true,conv=0" ;;
+    mamba) echo "mamba:${b}x64" ;;
+    *) echo "$1:${b}x64,heads=2" ;;
   esac
 }
 if [ "$mode" = all ] || [ "$mode" = parity ]; then
   for m in $PARITY_MODELS; do
     f="$out/parity-$m-T256.json"
     train "$f" "$PARITY_STEPS" --task parity --seq-len 256 --model "$(pspec "$m")" --steps "$PARITY_STEPS" --batch 32 \
-      --lr 3e-3 --warmup 30 --eval-every 100 --test-examples 500
+      --lr "$PARITY_LR" --warmup 30 --eval-every 100 --test-examples 500
     g="$out/parity-$m-T1024.json"
     if [ -s "$f" ] && [ ! -s "$g" ]; then
       $NICE "$root/recur" eval --model "$work/parity-$m-T256/model.recur" --seq-len 1024 --quiet | tail -n 1 > "$g.tmp"
@@ -180,13 +224,17 @@ if speed:
 rows = [(m, load(f"parity-{m}-T256.json"), load(f"parity-{m}-T1024.json")) for m in pmodels]
 if any(a is not None for _, a, _ in rows):
     print("\nParity, trained at length 256 with a label per step; accuracy (%) of the whole sequence's parity (last step) and of every step\n")
-    print("| model | eigenvalues | steps | tested step | acc @256 | step acc @256 | acc @1024 | step acc @1024 |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| model | eigenvalues | blocks | lr | steps | tested step | acc @256 | step acc @256 | acc @1024 | step acc @1024 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m, a, b in rows:
         if a is None:
             continue
         eig = "[-1, 1]" if "-neg" in m else "[0, 1]"
         bm = (b or {}).get("metrics", {})
-        print(f"| {m.replace('-neg', '')} | {eig} | {a['steps']} | {a.get('best_step') or '–'} | {pct(a['test'].get('accuracy'))} | {pct(a['test'].get('step_accuracy'))} | "
+        args = a["args"].split()
+        spec = args[args.index("--model") + 1]
+        blocks = spec.split(":")[1].split("x")[0]
+        lr = args[args.index("--lr") + 1]
+        print(f"| {m.replace('-neg', '')} | {eig} | {blocks} | {lr} | {a['steps']} | {a.get('best_step') or '–'} | {pct(a['test'].get('accuracy'))} | {pct(a['test'].get('step_accuracy'))} | "
               f"{pct(bm.get('accuracy'))} | {pct(bm.get('step_accuracy'))} |")
 PY
