@@ -49,7 +49,7 @@ import json, os, sys
 settings, widths, models, dirs = sys.argv[1].split(), sys.argv[2].split(), sys.argv[3].split(), sys.argv[4:]
 def lr(args):
     a = args.split()
-    return a[a.index("--lr") + 1] if "--lr" in a else "?"
+    return a[a.index("--lr") + 1] if "--lr" in a else "3e-3"  # the CLI's default
 print("MQAR test accuracy (%) by model width, the best of the folders' runs per cell on validation "
       "(its learning rate in brackets); vocabulary 8192; – not run\n")
 print("| model |" + "".join(f" T={s.split(':')[0]}, d={w} |" for s in settings for w in widths))
@@ -234,7 +234,7 @@ if any(a is not None for _, a, _ in rows):
         args = a["args"].split()
         spec = args[args.index("--model") + 1]
         blocks = spec.split(":")[1].split("x")[0]
-        lr = args[args.index("--lr") + 1]
+        lr = args[args.index("--lr") + 1] if "--lr" in args else "3e-3"  # the first sweep left the CLI's default
         print(f"| {m.replace('-neg', '')} | {eig} | {blocks} | {lr} | {a['steps']} | {a.get('best_step') or '–'} | {pct(a['test'].get('accuracy'))} | {pct(a['test'].get('step_accuracy'))} | "
               f"{pct(bm.get('accuracy'))} | {pct(bm.get('step_accuracy'))} |")
 PY
