@@ -174,6 +174,8 @@ class GemmTest {
             // few rows with a long k: B read in place (or packed when transposed) over several k runs.
             checkCase(Case.random(rng, ta, tb, 33, 200, 530, 1f, 1f, true));
         }
+        // few rows against a B of more than 2^20 elements: packed, not read in place (16 lanes).
+        checkCase(Case.random(rng, false, false, 5, 1100, 1000, 1f, 0.5f, true));
         // wider than one column block (NC = 3072 at 16 lanes) with packed B.
         checkCase(Case.random(rng, false, false, 65, 3100, 9, 1f, 0f, false));
     }

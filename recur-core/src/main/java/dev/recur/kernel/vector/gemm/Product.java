@@ -33,6 +33,16 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
      */
     static final int DIRECT_B_MAX_ROWS = MicroKernels.L >= 16 ? 64 : 8;
 
+    /**
+     * With 16-lane vectors, B is read in place only up to this many elements (4 MiB). Zen 4 (32 KiB
+     * L1d, 1 MiB L2 per core), one JVM per configuration, median of 12 samples: in place was
+     * 1.04-1.18x faster than packed up to 4 MiB (32×256×1024, 32×1024×1024, 32×512×2048,
+     * 8×256×4096), packed 1.04-1.65x faster from 8 MiB (32×1024×2048, 32×2048×1024, 16×2048×2048,
+     * 8×1024×4096, 32×1024×4096), where a panel read in place comes from L3 a row at a time.
+     * With AVX2 (at most 8 rows in place) this was not measured, and there is no limit.
+     */
+    static final long DIRECT_B_MAX_ELEMENTS = 1L << 20;
+
     /** Up to this many rows, an unpacked row-major B is streamed by {@link RowSweep}. */
     static final int SWEEP_MAX_ROWS = 2;
 
@@ -45,7 +55,8 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
     }
 
     private boolean directB() {
-        return packed == null && !transB && m <= DIRECT_B_MAX_ROWS;
+        return packed == null && !transB && m <= DIRECT_B_MAX_ROWS
+                && (MicroKernels.L < 16 || (long) k * n <= DIRECT_B_MAX_ELEMENTS);
     }
 
     /**
@@ -91,7 +102,7 @@ record Product(boolean transA, boolean transB, int m, int n, int k, float alpha,
     void compute(int i0, int i1, int j0, int j1, Workspace ws, float[] sharedA) {
         if (sweep()) {
             int ai = transA ? aOff + i0 : aOff + i0 * lda, rs = transA ? 1 : lda, cs = transA ? lda : 1;
-            RowSweep.run(i1 - i0, k, alpha, a, ai, rs, cs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, j0, j1, beta);
+            RowSweep.run(i1 - i0, k, alpha, a, ai, rs, cs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, j0, j1, beta, ws);
             return;
         }
         int kc = Blocking.kc(k);

@@ -10,12 +10,18 @@ import static jdk.incubator.vector.FloatVector.fromArray;
 
 /**
  * One or two rows of C against an unpacked row-major B (batch-1 or -2 inference on a weight that
- * was not packed): C's rows stay in L1 and B is read row after row, front to back, four rows of
+ * was not packed): the rows of C stay in L1 (in a private buffer, below) and B is read row after row, front to back, four rows of
  * B per pass over C. Each B element is used once or twice, so the product runs as fast as B
  * streams in, and whole rows are the pattern prefetchers follow best; a register tile's narrow
  * slab of kc rows, a power-of-two row stride apart, streamed at half the speed (measured with a
  * 256×1024 B on Zen 5: 29 against 50 GFLOP/s per core). Each element still accumulates in
  * increasing p, so the bits are those of every other path.
+ *
+ * <p>The sums build up in a private copy of the rows' columns {@code [j0, j1)} (the thread's
+ * {@link Workspace#sweep}), not in C itself: threads that split C by columns would otherwise both
+ * write the cache line where their shares meet, once per pass over B (k / 4 passes), and that
+ * line's trips between the cores cost more than the split saved (2×256×1024 on two threads, Zen 4:
+ * 1.3-4x faster this way, A/B in one JVM). C is read and written once per call instead.
  *
  * <p>The column loops run from 0 to a multiple of the vector length (C2 turns exactly that form
  * into an unrolled loop without bounds checks); the last columns are done by a scalar loop.
@@ -28,21 +34,36 @@ final class RowSweep {
      * A element (i, p) at {@code a[ai + i*rs + p*cs]}, B row p at {@code b[bOff + p*ldb]}.
      */
     static void run(int rows, int k, float alpha, float[] a, int ai, int rs, int cs, float[] b, int bOff, int ldb,
-                    float[] c, int ci, int ldc, int j0, int j1, float beta) {
-        for (int i = 0; i < rows; i++) Gemm.scaleRow(c, ci + i * ldc + j0, j1 - j0, beta);
-        int nv = S.loopBound(j1 - j0);
+                    float[] c, int ci, int ldc, int j0, int j1, float beta, Workspace ws) {
+        int w = j1 - j0, st = accStride(w);
+        float[] acc = ws.sweep(rows * st);
+        for (int i = 0; i < rows; i++) {
+            if (beta != 0f) System.arraycopy(c, ci + i * ldc + j0, acc, i * st, w);
+            Gemm.scaleRow(acc, i * st, w, beta);
+        }
+        int nv = S.loopBound(w);
         if (rows == 2) {
-            sweep2(k, alpha, a, ai, rs, cs, b, bOff + j0, ldb, c, ci + j0, ldc, nv);
+            sweep2(k, alpha, a, ai, rs, cs, b, bOff + j0, ldb, acc, 0, st, nv);
         } else {
-            sweep1(k, alpha, a, ai, cs, b, bOff + j0, ldb, c, ci + j0, nv);
+            sweep1(k, alpha, a, ai, cs, b, bOff + j0, ldb, acc, 0, nv);
         }
         for (int i = 0; i < rows; i++) {
             for (int p = 0; p < k; p++) {
                 float s = alpha * a[ai + i * rs + p * cs];
-                int row = bOff + p * ldb, out = ci + i * ldc;
-                for (int j = j0 + nv; j < j1; j++) c[out + j] = Math.fma(s, b[row + j], c[out + j]);
+                int row = bOff + j0 + p * ldb, out = i * st;
+                for (int j = nv; j < w; j++) acc[out + j] = Math.fma(s, b[row + j], acc[out + j]);
             }
         }
+        for (int i = 0; i < rows; i++) System.arraycopy(acc, i * st, c, ci + i * ldc + j0, w);
+    }
+
+    /**
+     * Row stride of the accumulator rows: {@code w} rounded up to 16 floats plus 16, so that the two
+     * rows of a 2-row sweep do not sit a multiple of 4 KiB apart (the same L1 sets as each other
+     * and as B's rows when n = 1024).
+     */
+    static int accStride(int w) {
+        return (w + 15) / 16 * 16 + 16;
     }
 
     /** One row of C over its first {@code nv} columns (a multiple of L), B's rows from {@code b[bo]}. */

@@ -13,6 +13,7 @@ final class Workspace {
     private float[] a = new float[0];
     private float[] b = new float[0];
     private float[] edge = new float[0];
+    private float[] sweep = new float[0];
     private float[] sharedA = new float[0];
     final float[] tile = new float[Math.max(MR, Blocking.DIRECT_MR) * NR];
 
@@ -45,6 +46,12 @@ final class Workspace {
         if (size > KEPT_SHARED_A) return new float[size];
         if (sharedA.length < size) sharedA = new float[size];
         return sharedA;
+    }
+
+    /** The accumulator rows of a {@link RowSweep}, which go to C at the end of its call. */
+    float[] sweep(int size) {
+        if (sweep.length < size) sweep = new float[size];
+        return sweep;
     }
 
     float[] edge(int size) {
